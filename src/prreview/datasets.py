@@ -1,0 +1,170 @@
+"""Kedro datasets of the project: where the GitHub API is, where ingest keeps its state, and
+JSON Lines files written atomically.
+
+Paths, endpoints and credentials live in the catalog, so nodes stay free of I/O details and
+``conf/prod`` can point the very same pipeline at api.github.com.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kedro.io import AbstractDataset, DatasetError
+
+from prreview.atomic import atomic_write_bytes
+from prreview.github.client import Secret
+from prreview.github.store import IngestStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GitHubEndpoint:
+    """What a node needs to reach GitHub: URLs, the token, the ETag cache location."""
+
+    base_url: str
+    graphql_url: str
+    token: Secret
+    etag_cache: str | None = None
+    offline_snapshot: str | None = None
+
+
+class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
+    """Loads a :class:`GitHubEndpoint`.
+
+    With ``serve_snapshot`` set, loading starts the local GitHub-compatible server on
+    127.0.0.1 over that snapshot folder and points the endpoint at it; the server stops when
+    Kedro releases the dataset or the process exits. The token comes from the catalog's
+    ``credentials`` (``token:``) or the ``GITHUB_TOKEN`` environment variable.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "https://api.github.com",
+        graphql_url: str | None = None,
+        serve_snapshot: str | None = None,
+        server: dict[str, Any] | None = None,
+        etag_cache: str | None = None,
+        credentials: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._graphql_url = graphql_url
+        self._serve_snapshot = serve_snapshot
+        self._server_options = dict(server or {})
+        self._etag_cache = etag_cache
+        token = (credentials or {}).get("token") or os.environ.get("GITHUB_TOKEN")
+        self._token = Secret(token)
+        self._running: list[Any] = []
+        self.metadata = metadata
+
+    def load(self) -> GitHubEndpoint:
+        if self._serve_snapshot is None:
+            return GitHubEndpoint(
+                base_url=self._base_url,
+                graphql_url=self._graphql_url or f"{self._base_url}/graphql",
+                token=self._token,
+                etag_cache=self._etag_cache,
+            )
+        from prreview.github.server import ServerConfig, serve_in_thread  # noqa: PLC0415
+
+        config = ServerConfig(snapshot=Path(self._serve_snapshot), **self._server_options)
+        running = serve_in_thread(config)
+        self._running.append(running)
+        atexit.register(running.stop)
+        logger.info(
+            "Serving GitHub snapshot %s at %s", self._serve_snapshot, running.base_url
+        )
+        return GitHubEndpoint(
+            base_url=running.base_url,
+            graphql_url=running.graphql_url,
+            token=self._token,
+            etag_cache=self._etag_cache,
+            offline_snapshot=self._serve_snapshot,
+        )
+
+    def save(self, data: None) -> None:
+        raise DatasetError("GitHubAPIDataset is read-only")
+
+    def _release(self) -> None:
+        while self._running:
+            self._running.pop().stop()
+
+    def _describe(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base_url,
+            "serve_snapshot": self._serve_snapshot,
+            "etag_cache": self._etag_cache,
+            "token": "set" if self._token else "unset",
+        }
+
+
+class IngestStoreDataset(AbstractDataset[None, IngestStore]):
+    """Loads the :class:`IngestStore` rooted at ``path`` (state.sqlite and raw partitions)."""
+
+    def __init__(self, path: str, metadata: dict[str, Any] | None = None) -> None:
+        self._path = path
+        self.metadata = metadata
+
+    def load(self) -> IngestStore:
+        return IngestStore(self._path)
+
+    def save(self, data: None) -> None:
+        raise DatasetError("IngestStoreDataset is written through the store it loads")
+
+    def _exists(self) -> bool:
+        return (Path(self._path) / "state.sqlite").exists()
+
+    def _describe(self) -> dict[str, Any]:
+        return {"path": self._path}
+
+
+class JSONLinesDataset(AbstractDataset[list[dict[str, Any]], list[dict[str, Any]]]):
+    """A list of JSON objects, one per line, saved atomically (temp file, fsync, rename)."""
+
+    def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
+        self._filepath = Path(filepath)
+        self.metadata = metadata
+
+    def load(self) -> list[dict[str, Any]]:
+        with self._filepath.open(encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+
+    def save(self, data: list[dict[str, Any]]) -> None:
+        lines = "".join(
+            json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in data
+        )
+        atomic_write_bytes(self._filepath, lines.encode("utf-8"))
+
+    def _exists(self) -> bool:
+        return self._filepath.exists()
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": str(self._filepath)}
+
+
+class AtomicJSONDataset(AbstractDataset[Any, Any]):
+    """One JSON document saved atomically; reports and error logs use it."""
+
+    def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
+        self._filepath = Path(filepath)
+        self.metadata = metadata
+
+    def load(self) -> Any:
+        return json.loads(self._filepath.read_text(encoding="utf-8"))
+
+    def save(self, data: Any) -> None:
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        atomic_write_bytes(self._filepath, text.encode("utf-8"))
+
+    def _exists(self) -> bool:
+        return self._filepath.exists()
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": str(self._filepath)}

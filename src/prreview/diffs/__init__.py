@@ -1,0 +1,1 @@
+"""Unified-diff handling: no Kedro here."""

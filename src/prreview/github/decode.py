@@ -1,0 +1,266 @@
+"""Turn raw GraphQL/REST payloads of one repository into validated records.
+
+Decoding is pure and repeatable from the raw partitions, so a change here never needs a
+re-crawl. A pull request whose payload is malformed is skipped and reported with its reason;
+the rest of the repository still decodes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from prreview.diffs.patches import DiffParseError, split_diff
+from prreview.github.fetch import RepositoryFetch
+from prreview.schemas import (
+    FilePatch,
+    IssueComment,
+    LinkedIssue,
+    PullDiff,
+    PullRequest,
+    ReviewComment,
+    hash_login,
+)
+
+logger = logging.getLogger(__name__)
+
+_CHANGE_TYPES = {
+    "ADDED": "added",
+    "DELETED": "removed",
+    "MODIFIED": "modified",
+    "RENAMED": "renamed",
+    "COPIED": "copied",
+    "CHANGED": "changed",
+}
+
+
+@dataclass
+class DecodedRepository:
+    pull_requests: list[PullRequest] = field(default_factory=list)
+    review_comments: list[ReviewComment] = field(default_factory=list)
+    issue_comments: list[IssueComment] = field(default_factory=list)
+    linked_issues: list[LinkedIssue] = field(default_factory=list)
+    pull_diffs: list[PullDiff] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _author(node: dict[str, Any] | None) -> tuple[str | None, str]:
+    """(hashed login, author type). A deleted account ("ghost") comes as null."""
+    if not node:
+        return None, "Unknown"
+    login = node.get("login")
+    kind = node.get("__typename") or "User"
+    if login and login.endswith("[bot]"):
+        kind = "Bot"
+    if kind not in ("User", "Bot", "Organization", "Mannequin"):
+        kind = "Unknown"
+    return hash_login(login), kind
+
+
+def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not connection:
+        return []
+    return [node for node in connection.get("nodes") or [] if node is not None]
+
+
+def _oid(node: dict[str, Any] | None) -> str | None:
+    return node.get("oid") if node else None
+
+
+def _review_comments(
+    repo: str, pull: dict[str, Any], iteration: int
+) -> list[ReviewComment]:
+    comments = []
+    for thread in _nodes(pull.get("reviewThreads")):
+        side = thread.get("diffSide")
+        start_side = thread.get("startDiffSide")
+        for node in _nodes(thread.get("comments")):
+            author, author_type = _author(node.get("author"))
+            reply_to = node.get("replyTo") or {}
+            review = node.get("pullRequestReview") or {}
+            comments.append(
+                ReviewComment(
+                    id=node["databaseId"],
+                    repo=repo,
+                    pr_number=pull["number"],
+                    path=node.get("path") or thread["path"],
+                    line=node.get("line"),
+                    start_line=node.get("startLine"),
+                    side=side,
+                    start_side=start_side if node.get("startLine") is not None
+                    or node.get("originalStartLine") is not None else None,
+                    original_line=node.get("originalLine"),
+                    original_start_line=node.get("originalStartLine"),
+                    commit_id=_oid(node.get("commit")),
+                    original_commit_id=_oid(node.get("originalCommit")),
+                    diff_hunk=node.get("diffHunk") or "",
+                    body=node.get("body") or "",
+                    author=author,
+                    author_type=author_type,
+                    author_association=node.get("authorAssociation") or "NONE",
+                    in_reply_to_id=reply_to.get("databaseId"),
+                    pull_request_review_id=review.get("databaseId"),
+                    outdated=bool(node.get("outdated", thread.get("isOutdated", False))),
+                    thread_resolved=bool(thread.get("isResolved", False)),
+                    created_at=node["createdAt"],
+                    updated_at=node.get("updatedAt"),
+                    iteration=iteration,
+                )
+            )
+    return comments
+
+
+def _pull_request(
+    repo: str, pull: dict[str, Any], comments: int, iteration: int
+) -> PullRequest:
+    author, author_type = _author(pull.get("author"))
+    return PullRequest(
+        repo=repo,
+        number=pull["number"],
+        title=pull["title"],
+        body=pull.get("body") or "",
+        state=str(pull["state"]).lower(),
+        merged=bool(pull["merged"]),
+        merged_at=pull.get("mergedAt"),
+        created_at=pull["createdAt"],
+        updated_at=pull["updatedAt"],
+        closed_at=pull.get("closedAt"),
+        base_ref=pull["baseRefName"],
+        head_ref=pull["headRefName"],
+        base_sha=pull["baseRefOid"],
+        head_sha=pull["headRefOid"],
+        merge_commit_sha=_oid(pull.get("mergeCommit")),
+        author=author,
+        author_type=author_type,
+        author_association=pull.get("authorAssociation") or "NONE",
+        additions=int(pull.get("additions") or 0),
+        deletions=int(pull.get("deletions") or 0),
+        changed_files=int(pull.get("changedFiles") or 0),
+        labels=[label["name"] for label in _nodes(pull.get("labels"))],
+        linked_issues=[
+            issue["number"] for issue in _nodes(pull.get("closingIssuesReferences"))
+        ],
+        commit_shas=[
+            node["commit"]["oid"]
+            for node in _nodes(pull.get("commits"))
+            if node.get("commit")
+        ],
+        review_comment_count=comments,
+        issue_comment_count=len(_nodes(pull.get("comments"))),
+        iteration=iteration,
+    )
+
+
+def _issue_comments(repo: str, pull: dict[str, Any], iteration: int) -> list[IssueComment]:
+    result = []
+    for node in _nodes(pull.get("comments")):
+        author, author_type = _author(node.get("author"))
+        result.append(
+            IssueComment(
+                id=node["databaseId"],
+                repo=repo,
+                pr_number=pull["number"],
+                body=node.get("body") or "",
+                author=author,
+                author_type=author_type,
+                author_association=node.get("authorAssociation") or "NONE",
+                created_at=node["createdAt"],
+                iteration=iteration,
+            )
+        )
+    return result
+
+
+def _linked_issues(repo: str, pull: dict[str, Any], iteration: int) -> list[LinkedIssue]:
+    result = []
+    for node in _nodes(pull.get("closingIssuesReferences")):
+        author, _ = _author(node.get("author"))
+        result.append(
+            LinkedIssue(
+                repo=repo,
+                number=node["number"],
+                pr_number=pull["number"],
+                title=node.get("title") or "",
+                body=node.get("body") or "",
+                state=str(node.get("state") or "").lower(),
+                author=author,
+                created_at=node.get("createdAt"),
+                closed_at=node.get("closedAt"),
+                iteration=iteration,
+            )
+        )
+    return result
+
+
+def _files_from_rest(files: list[dict[str, Any]]) -> list[FilePatch]:
+    return [
+        FilePatch(
+            path=item["filename"],
+            previous_path=item.get("previous_filename"),
+            status=item.get("status", "modified"),
+            additions=int(item.get("additions") or 0),
+            deletions=int(item.get("deletions") or 0),
+            binary="patch" not in item,
+            patch=item.get("patch"),
+        )
+        for item in files
+    ]
+
+
+def _pull_diff(
+    repo: str, pull: dict[str, Any], fetched: RepositoryFetch, iteration: int
+) -> PullDiff:
+    number = pull["number"]
+    if number in fetched.diffs:
+        diff = fetched.diffs[number]
+        return PullDiff(
+            repo=repo,
+            pr_number=number,
+            base_sha=pull["baseRefOid"],
+            head_sha=pull["headRefOid"],
+            source="diff",
+            diff=diff,
+            files=split_diff(diff),
+            iteration=iteration,
+        )
+    return PullDiff(
+        repo=repo,
+        pr_number=number,
+        base_sha=pull["baseRefOid"],
+        head_sha=pull["headRefOid"],
+        source="files",
+        diff=None,
+        files=_files_from_rest(fetched.files.get(number, [])),
+        iteration=iteration,
+    )
+
+
+def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
+    """Records of one raw partition; malformed pull requests are skipped with a reason."""
+    fetched = RepositoryFetch.from_json(raw)
+    repo = fetched.canonical_name
+    decoded = DecodedRepository()
+    for pull in fetched.pull_requests:
+        number = pull.get("number")
+        try:
+            comments = _review_comments(repo, pull, iteration)
+            record = _pull_request(repo, pull, len(comments), iteration)
+            issue_comments = _issue_comments(repo, pull, iteration)
+            issues = _linked_issues(repo, pull, iteration)
+            diff = _pull_diff(repo, pull, fetched, iteration)
+        except (KeyError, TypeError, ValueError, ValidationError, DiffParseError) as error:
+            reason = type(error).__name__
+            logger.warning("%s#%s skipped: %s %s", repo, number, reason, error)
+            decoded.skipped.append(
+                {"repo": repo, "pr_number": number, "reason": reason, "message": str(error)}
+            )
+            continue
+        decoded.pull_requests.append(record)
+        decoded.review_comments.extend(comments)
+        decoded.issue_comments.extend(issue_comments)
+        decoded.linked_issues.extend(issues)
+        decoded.pull_diffs.append(diff)
+    return decoded

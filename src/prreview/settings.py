@@ -1,0 +1,15 @@
+"""Project settings: configuration layout and hooks."""
+
+from prreview.config import ProjectConfigLoader
+
+CONFIG_LOADER_CLASS = ProjectConfigLoader
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+    "merge_strategy": {"parameters": "soft"},
+    "config_patterns": {
+        "catalog": ["catalog*", "catalog*/**", "**/catalog*"],
+        "parameters": ["parameters*", "parameters*/**", "**/parameters*"],
+        "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
+    },
+}
