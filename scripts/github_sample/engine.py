@@ -1,16 +1,17 @@
-"""Replay ``RepoSpec`` objects on real git repositories and write the GitHub snapshot.
+"""Replay ``RepoSpec`` objects on real git repositories; write the GitHub snapshot.
 
-Every repository is rebuilt from scratch in a temporary folder with the git CLI: the base
-files are committed on the default branch, then each pull request branches from the current
-default branch, commits its ``changes`` (and ``fixups``), and merged pull requests are
-squash-merged back. Author/committer names, e-mails and dates are fixed, so every SHA, diff and
-``diff_hunk`` is the same on every run. The output follows ``docs/github_snapshot_format.md``.
+Every repository is rebuilt from scratch in a temporary folder with the git CLI: the
+base files are committed on the default branch, then each pull request branches from
+the current default branch, commits its ``changes`` (and ``fixups``), and merged pull
+requests are squash-merged back. Names, e-mails and dates are fixed, so every SHA, diff
+and ``diff_hunk`` is the same on every run. The output follows
+``docs/github_snapshot_format.md``.
 
-The engine never trusts content blindly: anchors must match exactly one line of the commented
-side of the diff, outdated comments must sit on lines their fixups change, ``Fixes #N`` must
-name an existing issue, and the diff git produced must agree with what the spec asked for
-(renames really detected as renames, binary files as binary). Any violation raises
-``SpecError`` naming the repository, pull request and comment.
+The engine never trusts content blindly: anchors must match exactly one line of the
+commented side of the diff, outdated comments must sit on lines their fixups change,
+``Fixes #N`` must name an existing issue, and the diff git produced must agree with
+what the spec asked for (renames detected as renames, binary files as binary). Any
+violation raises ``SpecError`` naming the repository, pull request and comment.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def _git_identity(login: str, author_type: str = "User") -> tuple[str, str]:
 
 
 class IdSource:
-    """Deterministic ids: a per-repository base derived from the name, plus a counter."""
+    """Deterministic ids: a per-repository base derived from the name + a counter."""
 
     def __init__(self, full_name: str) -> None:
         self.next = 1_000_000_000 + _hash_int(full_name, 80_000) * 10_000
@@ -406,20 +407,7 @@ def _apply_change(root: Path, change: Any, where: str) -> None:
             (root / change.rename_from).unlink()
         target.write_bytes(change.binary)
         return
-    if change.rename_from:
-        source = root / change.rename_from
-        if not source.exists():
-            raise SpecError(f"{where}: cannot rename missing {change.rename_from}")
-        if target.exists():
-            raise SpecError(f"{where}: rename target {change.path} exists")
-        text = source.read_text(encoding="utf-8")
-        source.unlink()
-    elif target.exists():
-        text = target.read_text(encoding="utf-8")
-    elif change.content is None:
-        raise SpecError(f"{where}: {change.path} does not exist and has no content")
-    else:
-        text = ""
+    text = _current_text(root, change, where)
     if change.content is not None:
         text = change.content
     for edit in change.edits:
@@ -432,6 +420,25 @@ def _apply_change(root: Path, change: Any, where: str) -> None:
         text = text.replace(edit.old, edit.new)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="")
+
+
+def _current_text(root: Path, change: Any, where: str) -> str:
+    """The text a change starts from (removing the source of a rename)."""
+    target = root / change.path
+    if change.rename_from:
+        source = root / change.rename_from
+        if not source.exists():
+            raise SpecError(f"{where}: cannot rename missing {change.rename_from}")
+        if target.exists():
+            raise SpecError(f"{where}: rename target {change.path} exists")
+        text = source.read_text(encoding="utf-8")
+        source.unlink()
+        return text
+    if target.exists():
+        return target.read_text(encoding="utf-8")
+    if change.content is None:
+        raise SpecError(f"{where}: {change.path} does not exist and has no content")
+    return ""
 
 
 def _write_tree(root: Path, files: dict[str, str], binary: dict[str, bytes]) -> None:
@@ -487,10 +494,13 @@ class RepoBuilder:
         if len(self.issue_numbers) != len(spec.issues):
             raise SpecError(f"{self.full_name}: duplicate issue numbers")
         self.first_pr_number = max(self.issue_numbers, default=0) + 1
+        # Issues are filed before the pull requests that fix them: lower ids.
+        self.issue_ids = {n: self.ids.take() for n in sorted(self.issue_numbers)}
         self.label_cache: dict[str, dict[str, Any]] = {}
         self.last_activity = self.created
         self.last_push = self.created
         self.issue_closers: dict[int, datetime] = {}
+        self.issue_links: dict[int, datetime] = {}
 
     # -- small helpers
 
@@ -508,7 +518,6 @@ class RepoBuilder:
             self.label_cache[name] = {
                 "id": lid,
                 "node_id": node_id("LA", lid),
-                "url": f"{API}/repos/{self.full_name}/labels/{name}",
                 "name": name,
                 "color": LABEL_COLORS[_hash_int(name, len(LABEL_COLORS))],
                 "default": False,
@@ -555,13 +564,14 @@ class RepoBuilder:
 
     # -- one pull request
 
-    def build_pull(  # noqa: PLR0915
+    def build_pull(  # noqa: PLR0912, PLR0915
         self, pull: Any, number: int, created: datetime, main: str
     ) -> tuple[dict[str, Any], str, datetime]:
         where = self.where(number)
         for ref in LINK_RE.findall(pull.body):
             if int(ref) not in self.issue_numbers:
                 raise SpecError(f"{where}: body links #{ref}, which is no issue")
+            self.issue_links.setdefault(int(ref), created)
         if any(c.outdated for c in pull.comments) and not pull.fixups:
             raise SpecError(f"{where}: outdated comments need fixups")
         author = pull.author
@@ -646,16 +656,22 @@ class RepoBuilder:
         parent = ctx.base
         for sha, when, message in commits:
             commit_objs.append(
-                self.commit_obj(sha, parent, message, author, author_kind, when)
+                self.commit_obj(
+                    sha=sha,
+                    parent=parent,
+                    message=message,
+                    login=author,
+                    kind=author_kind,
+                    when=when,
+                )
             )
             parent = sha
 
         merged_by = None
         if merged_at is not None:
             merged_by = self.merger(pull)
-        head_owner = (
-            self.spec.owner if pull.author_association in MAINTAINERS else author
-        )
+        in_repo = pull.author_association in MAINTAINERS or author_kind == "Bot"
+        head_owner = self.spec.owner if in_repo else author
         pr = {
             "url": f"{base_url}/pulls/{number}",
             "id": pr_id,
@@ -682,13 +698,11 @@ class RepoBuilder:
                 "label": f"{head_owner}:{pull.branch}",
                 "ref": pull.branch,
                 "sha": head,
-                "user": user_obj(head_owner, self.owner_kind(head_owner, author_kind)),
             },
             "base": {
                 "label": f"{self.spec.owner}:{self.spec.default_branch}",
                 "ref": self.spec.default_branch,
                 "sha": ctx.base,
-                "user": user_obj(self.spec.owner, self.spec.owner_type),
             },
             "author_association": pull.author_association,
             "draft": False,
@@ -714,11 +728,6 @@ class RepoBuilder:
             "diff": diff_text,
         }
         return record, main, end
-
-    def owner_kind(self, login: str, author_kind: str) -> str:
-        if login == self.spec.owner:
-            return self.spec.owner_type
-        return author_kind
 
     def merger(self, pull: Any) -> dict[str, Any]:
         candidates = [
@@ -842,9 +851,7 @@ class RepoBuilder:
     ) -> None:
         if side == "RIGHT":
             later = parse_diff(self.git.diff(ctx.commit1, ctx.head, fd.filename))
-            changed = {
-                x.old for f in later for x in f.lines if x.kind == "-" and x.old
-            }
+            changed = {x.old for f in later for x in f.lines if x.kind == "-" and x.old}
             if pl.new not in changed:
                 raise SpecError(
                     f"{where}: outdated, but the fixups leave line {pl.new} of "
@@ -892,8 +899,6 @@ class RepoBuilder:
         kind = "Bot" if is_bot(comment.author, comment.author_type) else "User"
         when = _ts(event.when)
         obj = {
-            "url": f"{API}/repos/{self.full_name}/pulls/comments/{cid}",
-            "pull_request_url": f"{API}/repos/{self.full_name}/pulls/{number}",
             "html_url": f"{WEB}/{self.full_name}/pull/{number}#discussion_r{cid}",
             "id": cid,
             "node_id": node_id("PRRC", cid),
@@ -914,9 +919,7 @@ class RepoBuilder:
         kind = "Bot" if is_bot(comment.author, comment.author_type) else "User"
         when = _ts(event.when)
         return {
-            "url": f"{API}/repos/{self.full_name}/issues/comments/{cid}",
             "html_url": f"{WEB}/{self.full_name}/pull/{number}#issuecomment-{cid}",
-            "issue_url": f"{API}/repos/{self.full_name}/issues/{number}",
             "id": cid,
             "node_id": node_id("IC", cid),
             "user": user_obj(comment.author, kind),
@@ -938,9 +941,6 @@ class RepoBuilder:
             "additions": fd.additions,
             "deletions": fd.deletions,
             "changes": fd.additions + fd.deletions,
-            "blob_url": f"{WEB}/{self.full_name}/blob/{rev}/{path}",
-            "raw_url": f"{WEB}/{self.full_name}/raw/{rev}/{path}",
-            "contents_url": f"{API}/repos/{self.full_name}/contents/{path}?ref={rev}",
         }
         if fd.patch is not None:
             obj["patch"] = fd.patch
@@ -950,6 +950,7 @@ class RepoBuilder:
 
     def commit_obj(
         self,
+        *,
         sha: str,
         parent: str,
         message: str,
@@ -963,8 +964,6 @@ class RepoBuilder:
         return {
             "sha": sha,
             "node_id": node_id("C", int(sha[:12], 16)),
-            "url": f"{API}/repos/{self.full_name}/commits/{sha}",
-            "html_url": f"{WEB}/{self.full_name}/commit/{sha}",
             "commit": {
                 "message": message,
                 "author": person,
@@ -980,8 +979,11 @@ class RepoBuilder:
     # -- issues and the repository
 
     def issue_obj(self, issue: Any) -> dict[str, Any]:
-        iid = self.ids.take()
+        iid = self.issue_ids[issue.number]
         created = self.created + timedelta(days=1, hours=19 * issue.number)
+        if issue.number in self.issue_links:  # reported before the PR fixing it
+            latest = self.issue_links[issue.number] - timedelta(days=1, hours=3)
+            created = max(min(created, latest), self.created + timedelta(hours=1))
         closed = None
         if issue.state == "closed":
             closed = self.issue_closers.get(
@@ -1103,7 +1105,7 @@ def check_unique_ids(repos: list[dict[str, Any]]) -> None:
 
 
 def write_snapshot(specs: list[Any], out: Path) -> list[dict[str, Any]]:
-    """Build every repository and write ``index.json`` and ``repos/*.json`` to ``out``."""
+    """Build every repository; write ``index.json`` and ``repos/*.json`` to ``out``."""
     names = [f"{s.owner}/{s.name}" for s in specs]
     if len(set(names)) != len(names):
         raise SpecError("two specs describe the same repository")

@@ -1,13 +1,13 @@
 """Generate the bundled GitHub sample (``data/01_raw/github_sample``).
 
-Usage, from the repository root (needs only the standard library and the git CLI)::
+Usage, from the repository root (needs only the standard library and git)::
 
     python scripts/github_sample/generate.py [--out data/01_raw/github_sample]
 
-Every ``repo_*.py`` module beside this file defines ``REPO: RepoSpec``; each is replayed on a
-real git repository by ``engine.py`` and written in the format of
-``docs/github_snapshot_format.md``. The output is byte-stable: running twice gives the same
-files.
+Every ``repo_*.py`` module beside this file defines ``REPO: RepoSpec``; each is
+replayed on a real git repository by ``engine.py`` and written in the format of
+``docs/github_snapshot_format.md``. The output is byte-stable: running twice gives
+the same files.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DEFAULT_OUT = ROOT / "data" / "01_raw" / "github_sample"
 
-# Content modules import ``spec`` either as a sibling module or through the repository root.
+# Content modules import ``spec`` as a sibling module or through the repository root.
 for _entry in (str(HERE), str(ROOT)):
     if _entry not in sys.path:
         sys.path.insert(0, _entry)
@@ -50,7 +50,7 @@ LOCK_FILES = (
 
 
 def load_specs(folder: Path = HERE) -> list[Any]:
-    """Import every ``repo_*.py`` in ``folder`` (sorted by file name) and return REPOs."""
+    """Import every ``repo_*.py`` in ``folder`` (sorted by name); return the REPOs."""
     specs = []
     for path in sorted(folder.glob("repo_*.py")):
         name = f"github_sample_{path.stem}"
@@ -81,8 +81,8 @@ def summarize(repos: list[dict[str, Any]]) -> Counter[str]:
             pull = record["pull"]
             counts["pull requests"] += 1
             counts["merged PRs"] += bool(pull["merged"])
-            counts["closed unmerged PRs"] += pull["state"] == "closed" and not (
-                pull["merged"]
+            counts["closed unmerged PRs"] += (
+                pull["state"] == "closed" and not (pull["merged"])
             )
             counts["PRs linking issues"] += bool(engine.LINK_RE.search(pull["body"]))
             counts["PRs touching a lock file"] += any(
@@ -123,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     counts = summarize(repos)
     languages = sorted({r["repository"]["language"] for r in repos})
     print(f"wrote {args.out}")
-    print(f"  languages: {', '.join(languages)}")
     width = max(len(k) for k in counts)
     for key, value in counts.items():
-        print(f"  {key:<{width}}  {value}")
+        extra = f" ({', '.join(languages)})" if key == "languages" else ""
+        print(f"  {key:<{width}}  {value}{extra}")
     for repo in repos:
         r = repo["repository"]
         merged = sum(1 for p in repo["pulls"] if p["pull"]["merged"])

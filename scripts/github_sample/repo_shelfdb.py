@@ -1,4 +1,4 @@
-"""pyshelf/shelfdb: a small embedded key-value store (Python), formerly kvshelf/shelf."""
+"""pyshelf/shelfdb: a small embedded key-value store (Python), once kvshelf/shelf."""
 
 from __future__ import annotations
 
@@ -456,7 +456,7 @@ if __name__ == "__main__":
 )
 
 TEST_STORE = t(
-    '''
+    """
 import pytest
 
 from shelfdb import Store
@@ -503,11 +503,11 @@ def test_compact_drops_dead_records(tmp_path):
         db.compact()
         assert path.stat().st_size < before
         assert db.get(b"k") == b"99"
-'''
+"""
 )
 
 TEST_CACHE = t(
-    '''
+    """
 from shelfdb.cache import LRUCache
 
 
@@ -527,11 +527,11 @@ def test_counts_hits_and_misses():
     cache.get(b"a")
     cache.get(b"zz")
     assert (cache.hits, cache.misses) == (1, 1)
-'''
+"""
 )
 
 TEST_CODEC = t(
-    '''
+    """
 import pytest
 
 from shelfdb import codec
@@ -552,7 +552,7 @@ def test_bad_checksum():
     raw[-1] ^= 0xFF
     with pytest.raises(codec.CorruptRecord):
         codec.decode(bytes(raw))
-'''
+"""
 )
 
 CI = t(
@@ -676,7 +676,8 @@ def test_ttl_expires_entries():
             edits=(
                 Edit(
                     "def __init__(self, capacity=1024, ttl=None):",
-                    "def __init__(self, capacity=1024, ttl=None, clock=time.monotonic):",
+                    "def __init__(self, capacity=1024, ttl=None, "
+                    "clock=time.monotonic):",
                 ),
                 Edit(
                     "        self.ttl = ttl\n",
@@ -782,7 +783,8 @@ def test_ttl_expires_entries():
         Comment(
             "ttl-zero-r1",
             "jhoang",
-            "Makes sense, I'll apply the suggestion.",
+            "Makes sense. I'll add the check in the follow-up that documents "
+            "the lazy expiry, so both land in the same release note.",
             reply_to="ttl-zero",
             association="CONTRIBUTOR",
         ),
@@ -1136,8 +1138,8 @@ STORE_RECORD_IMPORTS = (
         "        record = record.encode(key, value)\n",
     ),
     Edit(
-        "self._fh.write(codec.encode(key, b\"\", tombstone=True))",
-        "self._fh.write(record.encode(key, b\"\", tombstone=True))",
+        'self._fh.write(codec.encode(key, b"", tombstone=True))',
+        'self._fh.write(record.encode(key, b"", tombstone=True))',
     ),
 )
 
@@ -1426,7 +1428,7 @@ def test_reopen_keeps_data(tmp_path):"""
             "deleted",
             "priya-natarajan",
             "If a key is deleted between the snapshot and the read, `get()` returns "
-            "`None` and we skip it, good. But a key whose *value* is `b\"\"`... is "
+            '`None` and we skip it, good. But a key whose *value* is `b""`... is '
             "also falsy? No, you compare with `is not None`, never mind.",
             path="shelfdb/store.py",
             anchor="if value is not None:",
@@ -1437,7 +1439,7 @@ def test_reopen_keeps_data(tmp_path):"""
             "priya-natarajan",
             "`value.decode()` blows up with `UnicodeDecodeError` on binary values, "
             "and the store is bytes-in/bytes-out.\n\n```suggestion\n"
-            "                print(f\"{key.decode()}\\t"
+            '                print(f"{key.decode()}\\t'
             "{value.decode(errors='backslashreplace')}\")\n```",
             path="shelfdb/cli.py",
             anchor='print(f"{key.decode()}\\t{value.decode()}")',
@@ -1602,7 +1604,7 @@ def test_ttl_expires_entries():"""
             "rate",
             "priya-natarajan",
             "Should a fresh cache report `0.0` or `None`? Dashboards that average "
-            "hit rates across processes will read `0.0` as \"cache useless\" for "
+            'hit rates across processes will read `0.0` as "cache useless" for '
             "every process that just started.",
             path="shelfdb/cache.py",
             anchor='"hit_rate": self.hits / total if total else 0.0,',
@@ -1611,7 +1613,7 @@ def test_ttl_expires_entries():"""
         Comment(
             "rate-r1",
             "tobias-k",
-            "`None` would break everyone doing `f\"{rate:.1%}\"` today (it's a float "
+            '`None` would break everyone doing `f"{rate:.1%}"` today (it\'s a float '
             "in the docs). Keeping `0.0`; consumers can check `hits + misses`.",
             reply_to="rate",
         ),
@@ -1980,8 +1982,10 @@ class Store:
         FileChange(
             "shelfdb/store.py",
             edits=(
-                Edit("            os.rename(tmp, self.path)\n", "            "
-                     "os.replace(tmp, self.path)\n"),
+                Edit(
+                    "            os.rename(tmp, self.path)\n",
+                    "            os.replace(tmp, self.path)\n",
+                ),
                 Edit(
                     "    fd = os.open(path, os.O_RDONLY)\n",
                     t(
@@ -2015,7 +2019,7 @@ class Store:
         Comment(
             "dirname",
             "mara-lindqvist",
-            "`os.path.dirname(\"db.shelf\")` is `\"\"`, and `os.open(\"\")` raises "
+            '`os.path.dirname("db.shelf")` is `""`, and `os.open("")` raises '
             "`FileNotFoundError`. A relative path without a directory is how the "
             "README tells people to use it.",
             path="shelfdb/store.py",
@@ -2026,7 +2030,7 @@ class Store:
         Comment(
             "dirname-r1",
             "priya-natarajan",
-            "Fixed with `path or \".\"`, and skipped on Windows where you can't open "
+            'Fixed with `path or "."`, and skipped on Windows where you can\'t open '
             "a directory at all.",
             reply_to="dirname",
             association="COLLABORATOR",
@@ -2046,7 +2050,7 @@ class Store:
             "tobias-k",
             "Any way to test this? Even a test that monkeypatches `os.fsync` and "
             "asserts it's called for the file and the directory would stop someone "
-            "from \"simplifying\" it away later.",
+            'from "simplifying" it away later.',
             path="shelfdb/store.py",
             anchor="os.fsync(out.fileno())",
         ),
@@ -2189,7 +2193,7 @@ PR_LOGO = PullSpec(
             "width",
             "mara-lindqvist",
             "18 px scaled to 72 will be blurry on non-retina screens; add "
-            "`style=\"image-rendering: pixelated\"`? GitHub strips `style` though, "
+            '`style="image-rendering: pixelated"`? GitHub strips `style` though, '
             "so maybe just ship a 72x72 version.",
             path="README.md",
             anchor='<img src="docs/logo.png"',
@@ -2280,7 +2284,7 @@ class Store:
             "like",
             "tobias-k",
             "`LIKE` with a blob prefix: `%` and `_` inside the prefix become "
-            "wildcards, so `scan(b\"user_\")` matches `userX...`. And `LIKE` is "
+            'wildcards, so `scan(b"user_")` matches `userX...`. And `LIKE` is '
             "case-insensitive for ASCII. You'd want `key >= ? AND key < ?` with the "
             "prefix's successor.",
             path="shelfdb/store.py",
@@ -2306,10 +2310,11 @@ class Store:
         Comment(
             "compact",
             "tobias-k",
-            "`compact()`, `__len__` and `__contains__` are gone, which breaks the "
-            "public API and the CLI.",
+            "Replacing the log drops crash recovery for existing users: there's "
+            "no migration, so every current `.shelf` file becomes unreadable "
+            "(and `compact()`, `__len__` and `__contains__` are gone too).",
             path="shelfdb/store.py",
-            anchor='"""Rewrite the log keeping only live records."""',
+            anchor='"""Append-only log store with an in-memory index."""',
             side="LEFT",
         ),
     ),

@@ -10,10 +10,17 @@ TMP_PREFIX = ".tmp-"
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync it, then rename over ``path``."""
+    """Write to a temporary file in the same folder, fsync it, then rename over ``path``.
+
+    Temporaries are named after their target, so rewriting a file also removes what an
+    earlier, killed write of that same file left behind.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    prefix = f"{TMP_PREFIX}{path.name}."
+    for stale in path.parent.glob(f"{prefix}*"):
+        stale.unlink(missing_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

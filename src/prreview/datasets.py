@@ -74,7 +74,9 @@ class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
             )
         from prreview.github.server import ServerConfig, serve_in_thread  # noqa: PLC0415
 
-        config = ServerConfig(snapshot=Path(self._serve_snapshot), **self._server_options)
+        config = ServerConfig(
+            snapshot=Path(self._serve_snapshot), **self._server_options
+        )
         running = serve_in_thread(config)
         self._running.append(running)
         atexit.register(running.stop)

@@ -164,14 +164,18 @@ class IngestError(Record):
 ModelT = TypeVar("ModelT", bound=Record)
 
 
-def validate_records(model: type[ModelT], rows: Iterable[dict[str, Any]]) -> list[ModelT]:
+def validate_records(
+    model: type[ModelT], rows: Iterable[dict[str, Any]]
+) -> list[ModelT]:
     """Validate rows read at a boundary; the error names the record and field at fault."""
     records = []
     for index, row in enumerate(rows):
         try:
             records.append(model.model_validate(row))
         except ValidationError as error:
-            raise RecordError(f"{model.__name__} #{index} is invalid: {error}") from error
+            raise RecordError(
+                f"{model.__name__} #{index} is invalid: {error}"
+            ) from error
     return records
 
 

@@ -80,8 +80,13 @@ class ScriptedServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self.seen.append(
-            Seen(request.method, request.path, request.query_string,
-                 dict(request.headers), body)
+            Seen(
+                request.method,
+                request.path,
+                request.query_string,
+                dict(request.headers),
+                body,
+            )
         )
         steps = self.routes.get(f"{request.method} {request.path}")
         if not steps:

@@ -94,7 +94,9 @@ def test_gives_up_after_max_retries_with_the_cause() -> None:
     events: list[RetryEvent] = []
     with pytest.raises(GitHubError) as caught:
         run_with_client(
-            get_repo, lambda s: s.script("GET", "/repos/o/r", status(503)), events,
+            get_repo,
+            lambda s: s.script("GET", "/repos/o/r", status(503)),
+            events,
             max_retries=3,
         )
     assert caught.value.retry_count == 3
@@ -114,7 +116,9 @@ def test_retry_after_header_sets_the_delay() -> None:
     result, server, client = run_with_client(
         get_repo,
         lambda s: s.script(
-            "GET", "/repos/o/r", status(429, "slow down", **{"Retry-After": "0.05"}),
+            "GET",
+            "/repos/o/r",
+            status(429, "slow down", **{"Retry-After": "0.05"}),
             ok({"ok": 1}),
         ),
     )
@@ -128,7 +132,9 @@ def test_secondary_rate_limit_pauses_and_retries() -> None:
     result, server, client = run_with_client(
         get_repo,
         lambda s: s.script(
-            "GET", "/repos/o/r", status(403, message, **{"Retry-After": "0.05"}),
+            "GET",
+            "/repos/o/r",
+            status(403, message, **{"Retry-After": "0.05"}),
             ok({"ok": 1}),
         ),
         events,
@@ -143,9 +149,13 @@ def test_primary_rate_limit_waits_for_reset() -> None:
     def setup(server: ScriptedServer) -> None:
         reset = str(time.time() + 0.1)
         server.script(
-            "GET", "/repos/o/r",
-            status(403, "API rate limit exceeded",
-                   **{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}),
+            "GET",
+            "/repos/o/r",
+            status(
+                403,
+                "API rate limit exceeded",
+                **{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+            ),
             ok({"ok": 1}),
         )
 
@@ -158,9 +168,13 @@ def test_rate_limit_wait_over_the_maximum_fails_fast() -> None:
     def setup(server: ScriptedServer) -> None:
         reset = str(time.time() + 3600)
         server.script(
-            "GET", "/repos/o/r",
-            status(403, "API rate limit exceeded",
-                   **{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}),
+            "GET",
+            "/repos/o/r",
+            status(
+                403,
+                "API rate limit exceeded",
+                **{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+            ),
         )
 
     with pytest.raises(RateLimitWaitTooLong):
@@ -171,7 +185,8 @@ def test_paces_before_the_quota_runs_out() -> None:
     def setup(server: ScriptedServer) -> None:
         reset = str(time.time() + 0.1)
         server.script(
-            "GET", "/repos/o/r",
+            "GET",
+            "/repos/o/r",
             ok({"n": 1}, **{"X-RateLimit-Remaining": "2", "X-RateLimit-Reset": reset}),
             ok({"n": 2}, **{"X-RateLimit-Remaining": "4999"}),
         )
@@ -227,7 +242,8 @@ def test_unavailable_repositories_are_not_retried(code: int) -> None:
 def test_bad_credentials() -> None:
     with pytest.raises(BadCredentials):
         run_with_client(
-            get_repo, lambda s: s.script("GET", "/repos/o/r", status(401, "Bad credentials"))
+            get_repo,
+            lambda s: s.script("GET", "/repos/o/r", status(401, "Bad credentials")),
         )
 
 
@@ -252,7 +268,9 @@ def test_diff_too_large() -> None:
     with pytest.raises(DiffTooLarge):
         run_with_client(
             scenario,
-            lambda s: s.script("GET", "/repos/o/r/pulls/1", status(406, "diff too large")),
+            lambda s: s.script(
+                "GET", "/repos/o/r/pulls/1", status(406, "diff too large")
+            ),
         )
 
 
@@ -260,8 +278,11 @@ def test_paginates_with_link_headers_and_stops_at_max_items() -> None:
     def setup(server: ScriptedServer) -> None:
         base = server.url + "/items"
         server.script(
-            "GET", "/items",
-            ok([1, 2], Link=f'<{base}?page=2>; rel="next", <{base}?page=3>; rel="last"'),
+            "GET",
+            "/items",
+            ok(
+                [1, 2], Link=f'<{base}?page=2>; rel="next", <{base}?page=3>; rel="last"'
+            ),
             ok([3, 4], Link=f'<{base}?page=3>; rel="next"'),
             ok([5]),
         )
@@ -343,7 +364,9 @@ def test_token_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFixture) ->
     caplog.set_level(logging.DEBUG)
     with pytest.raises(GitHubError) as caught:
         run_with_client(
-            get_repo, lambda s: s.script("GET", "/repos/o/r", status(502)), max_retries=2
+            get_repo,
+            lambda s: s.script("GET", "/repos/o/r", status(502)),
+            max_retries=2,
         )
     assert TOKEN not in str(caught.value)
     assert TOKEN not in repr(caught.value.args)
@@ -354,7 +377,11 @@ def test_token_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFixture) ->
 def test_secret_masks_itself() -> None:
     secret = Secret(TOKEN)
     assert secret.get() == TOKEN
-    assert TOKEN not in repr(secret) and TOKEN not in str(secret) and TOKEN not in f"{secret}"
+    assert (
+        TOKEN not in repr(secret)
+        and TOKEN not in str(secret)
+        and TOKEN not in f"{secret}"
+    )
     assert not Secret(None) and not Secret("")
 
 

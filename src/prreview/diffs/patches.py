@@ -71,7 +71,9 @@ def split_diff(diff: str) -> list[FilePatch]:
         patches.append(
             FilePatch(
                 path=_strip_prefix(
-                    patched.source_file if patched.is_removed_file else patched.target_file
+                    patched.source_file
+                    if patched.is_removed_file
+                    else patched.target_file
                 ),
                 previous_path=_strip_prefix(patched.source_file)
                 if patched.is_rename

@@ -275,8 +275,12 @@ class GitHubClient:
         resource = "search" if kind == "search" else "core"
         parse = _decode_json if accept == JSON_MEDIA_TYPE else None
         return await self._request(
-            "GET", self.url(path, params), kind=kind, resource=resource,
-            accept=accept, parse=parse,
+            "GET",
+            self.url(path, params),
+            kind=kind,
+            resource=resource,
+            accept=accept,
+            parse=parse,
         )
 
     async def get_diff(self, owner: str, name: str, number: int) -> str:
@@ -300,16 +304,20 @@ class GitHubClient:
         yielded = 0
         while url is not None:
             response = await self._request(
-                "GET", url, kind=kind,
+                "GET",
+                url,
+                kind=kind,
                 resource="search" if kind == "search" else "core",
-                accept=JSON_MEDIA_TYPE, parse=_decode_json,
+                accept=JSON_MEDIA_TYPE,
+                parse=_decode_json,
             )
             page = response.json()
             items = page.get(items_key) if items_key else page
             if not isinstance(items, list):
                 raise PayloadError(
                     f"expected a list of items from {endpoint_of(url)}",
-                    endpoint=endpoint_of(url), error_type="malformed_payload",
+                    endpoint=endpoint_of(url),
+                    error_type="malformed_payload",
                 )
             for item in items:
                 yield item
@@ -322,8 +330,13 @@ class GitHubClient:
         """POST a GraphQL document; returns ``{"data": ..., "errors": [...]}``."""
         body = json.dumps({"query": query, "variables": variables}).encode()
         response = await self._request(
-            "POST", self.config.resolved_graphql_url, kind="graphql", resource="graphql",
-            accept=JSON_MEDIA_TYPE, parse=_decode_json, body=body,
+            "POST",
+            self.config.resolved_graphql_url,
+            kind="graphql",
+            resource="graphql",
+            accept=JSON_MEDIA_TYPE,
+            parse=_decode_json,
+            body=body,
         )
         payload = response.json()
         if not isinstance(payload, dict) or (
@@ -331,7 +344,8 @@ class GitHubClient:
         ):
             raise PayloadError(
                 "GraphQL answer has neither data nor errors",
-                endpoint="/graphql", error_type="malformed_payload",
+                endpoint="/graphql",
+                error_type="malformed_payload",
             )
         return payload
 
@@ -360,15 +374,24 @@ class GitHubClient:
             await self._wait_for_quota(resource)
             try:
                 response = await self._attempt(
-                    method, url, kind=kind, resource=resource, accept=accept,
-                    body=body, cache_key=cache_key, parse=parse,
+                    method,
+                    url,
+                    kind=kind,
+                    resource=resource,
+                    accept=accept,
+                    body=body,
+                    cache_key=cache_key,
+                    parse=parse,
                 )
             except _RateLimited as limited:
                 rate_waits += 1
                 last_cause, last_status = limited.cause, limited.status
                 if rate_waits > self.config.max_rate_limit_waits:
                     raise self._give_up(
-                        endpoint, last_cause, last_status, retries + rate_waits,
+                        endpoint,
+                        last_cause,
+                        last_status,
+                        retries + rate_waits,
                         RateLimitWaitTooLong,
                     ) from limited
                 await self._pause(limited.wait_s, limited.cause)
@@ -381,20 +404,32 @@ class GitHubClient:
                         endpoint, last_cause, last_status, retries, GitHubError
                     ) from retry
                 retries += 1
-                delay = retry.delay_s if retry.delay_s is not None else self._backoff(retries)
+                delay = (
+                    retry.delay_s
+                    if retry.delay_s is not None
+                    else self._backoff(retries)
+                )
                 self.stats.retries[retry.cause] += 1
                 logger.warning(
                     "Retry %d/%d of %s %s after %s (status %s) in %.2fs",
-                    retries, self.config.max_retries, method, endpoint, retry.cause,
-                    retry.status, delay,
+                    retries,
+                    self.config.max_retries,
+                    method,
+                    endpoint,
+                    retry.cause,
+                    retry.status,
+                    delay,
                 )
                 await asyncio.sleep(delay)
                 continue
             if retries or rate_waits:
                 self._emit(
                     RetryEvent(
-                        endpoint=endpoint, cause=last_cause, http_status=last_status,
-                        retry_count=retries + rate_waits, final_action="succeeded_after_retry",
+                        endpoint=endpoint,
+                        cause=last_cause,
+                        http_status=last_status,
+                        retry_count=retries + rate_waits,
+                        final_action="succeeded_after_retry",
                         message=f"recovered after {retries + rate_waits} retries",
                     )
                 )
@@ -414,7 +449,9 @@ class GitHubClient:
     ) -> Response:
         assert self._session is not None
         headers = {"Accept": accept}
-        cached = self._etag_cache.get(cache_key) if self._etag_cache and cache_key else None
+        cached = (
+            self._etag_cache.get(cache_key) if self._etag_cache and cache_key else None
+        )
         if cached is not None:
             headers["If-None-Match"] = cached[0]
         if body is not None:
@@ -458,10 +495,17 @@ class GitHubClient:
         etag = response_headers.get("ETag")
         if self._etag_cache is not None and cache_key and etag and status == 200:
             self._etag_cache.put(cache_key, etag, payload)
-        return Response(status, final_url, response_headers, payload, links, False, parsed)
+        return Response(
+            status, final_url, response_headers, payload, links, False, parsed
+        )
 
     def _raise_for_status(
-        self, status: int, headers: Mapping[str, str], payload: bytes, url: str, accept: str
+        self,
+        status: int,
+        headers: Mapping[str, str],
+        payload: bytes,
+        url: str,
+        accept: str,
     ) -> None:
         if status < 300:
             return
@@ -470,33 +514,44 @@ class GitHubClient:
         retry_after = _float_header(headers, "Retry-After")
         if status in (403, 429):
             if _SECONDARY_LIMIT_HINT in message.lower():
-                wait = retry_after if retry_after is not None else (
-                    self.config.secondary_limit_wait_s
+                wait = (
+                    retry_after
+                    if retry_after is not None
+                    else (self.config.secondary_limit_wait_s)
                 )
                 raise _RateLimited("secondary_rate_limit", status, wait)
             if headers.get("X-RateLimit-Remaining") == "0":
-                raise _RateLimited("rate_limit", status, self._seconds_to_reset(headers))
+                raise _RateLimited(
+                    "rate_limit", status, self._seconds_to_reset(headers)
+                )
             if status == 429:
                 raise _Retry("http_429", status, retry_after)
         if status == 401:
             raise BadCredentials(
-                f"401 Bad credentials for {endpoint}", status=401, endpoint=endpoint,
+                f"401 Bad credentials for {endpoint}",
+                status=401,
+                endpoint=endpoint,
                 error_type="bad_credentials",
             )
         if status in _UNAVAILABLE_STATUSES:
             raise RepositoryUnavailable(
-                f"{status} {message or 'unavailable'} for {endpoint}", status=status,
-                endpoint=endpoint, error_type="repository_unavailable",
+                f"{status} {message or 'unavailable'} for {endpoint}",
+                status=status,
+                endpoint=endpoint,
+                error_type="repository_unavailable",
             )
         if accept == DIFF_MEDIA_TYPE and status in (406, 422):
             raise DiffTooLarge(
-                f"{status} {message} for {endpoint}", status=status, endpoint=endpoint,
+                f"{status} {message} for {endpoint}",
+                status=status,
+                endpoint=endpoint,
                 error_type="diff_too_large",
             )
         if status in self.config.retry_statuses:
             raise _Retry(f"http_{status}", status, retry_after)
         raise GitHubError(
-            f"{status} {message or 'error'} for {endpoint}", status=status,
+            f"{status} {message or 'error'} for {endpoint}",
+            status=status,
             endpoint=endpoint,
         )
 
@@ -546,7 +601,9 @@ class GitHubClient:
                 )
             logger.info(
                 "Pacing: %s quota has %d left; waiting %.1fs for its reset",
-                resource, quota.remaining, wait,
+                resource,
+                quota.remaining,
+                wait,
             )
             self.stats.rate_limit_waits += 1
             self.stats.rate_limit_wait_s += wait
@@ -575,9 +632,12 @@ class GitHubClient:
 
     def _backoff(self, retry_number: int) -> float:
         base = min(
-            self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (retry_number - 1)
+            self.config.backoff_max_s,
+            self.config.backoff_base_s * 2 ** (retry_number - 1),
         )
-        return max(0.0, base * (1 + self._rng.uniform(-self.config.jitter, self.config.jitter)))
+        return max(
+            0.0, base * (1 + self._rng.uniform(-self.config.jitter, self.config.jitter))
+        )
 
     def _give_up(
         self,
@@ -590,12 +650,19 @@ class GitHubClient:
         message = f"gave up on {endpoint} after {retry_count} retries: {cause}"
         self._emit(
             RetryEvent(
-                endpoint=endpoint, cause=cause, http_status=status,
-                retry_count=retry_count, final_action="gave_up", message=message,
+                endpoint=endpoint,
+                cause=cause,
+                http_status=status,
+                retry_count=retry_count,
+                final_action="gave_up",
+                message=message,
             )
         )
         return error_class(
-            message, status=status, endpoint=endpoint, retry_count=retry_count,
+            message,
+            status=status,
+            endpoint=endpoint,
+            retry_count=retry_count,
             error_type=cause,
         )
 

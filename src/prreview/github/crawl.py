@@ -154,8 +154,14 @@ async def _fetch_one(
     errors = collector.take(full_name)
     errors.extend(
         _error_record(
-            iteration, skipped["reason"], full_name, "/graphql", None, 0,
-            "skipped_pr", skipped.get("node", ""),
+            iteration,
+            skipped["reason"],
+            full_name,
+            "/graphql",
+            None,
+            0,
+            "skipped_pr",
+            skipped.get("node", ""),
         )
         for skipped in fetched.skipped
     )
@@ -172,11 +178,15 @@ async def _run_attempt(
     plan: CrawlPlan,
     options: FetchOptions,
 ) -> None:
-    pending = [name for name, status in store.iteration_repos(iteration) if status == "pending"]
+    pending = [
+        name for name, status in store.iteration_repos(iteration) if status == "pending"
+    ]
     collector = _ErrorCollector(iteration)
     client.set_event_handler(collector)
     gate = asyncio.Semaphore(plan.repo_concurrency)
-    bar = tqdm(total=len(pending), desc=f"iteration {iteration}", unit="repo", leave=False)
+    bar = tqdm(
+        total=len(pending), desc=f"iteration {iteration}", unit="repo", leave=False
+    )
 
     async def worker(full_name: str) -> None:
         async with gate:
@@ -231,13 +241,21 @@ async def run_iteration(
         if attempt > plan.iteration_retries:
             logger.error(
                 "Iteration %d: %d of %d repositories failed after %d attempts; skipping it",
-                iteration, failed, len(repos), attempt,
+                iteration,
+                failed,
+                len(repos),
+                attempt,
             )
             store.add_errors(
                 iteration,
                 [
                     _error_record(
-                        iteration, "iteration_failed", None, None, None, attempt - 1,
+                        iteration,
+                        "iteration_failed",
+                        None,
+                        None,
+                        None,
+                        attempt - 1,
                         "skipped_iteration",
                         f"{failed} of {len(repos)} repositories failed",
                     )
@@ -247,14 +265,20 @@ async def run_iteration(
             break
         logger.warning(
             "Iteration %d: %d of %d repositories failed; retrying the iteration",
-            iteration, failed, len(repos),
+            iteration,
+            failed,
+            len(repos),
         )
         store.reset_failed(iteration)
     summary = _summarise(store, iteration)
     logger.info(
         "Iteration %d %s: %d repositories done, %d failed, %d pull requests, %d errors",
-        iteration, summary.status, summary.repos_done, summary.repos_failed,
-        summary.pull_requests, summary.errors,
+        iteration,
+        summary.status,
+        summary.repos_done,
+        summary.repos_failed,
+        summary.pull_requests,
+        summary.errors,
     )
     return summary
 
@@ -268,9 +292,14 @@ async def crawl(
     logger.info(
         "Ingest plan: %d repositories in the universe, %d done, %d failed, %d left; "
         "%d iterations so far (stop after %d); this run: up to %d iteration(s) of %d",
-        progress["universe"], progress["done"], progress["failed"],
-        progress["pending"] + progress["unassigned"], progress["iterations"],
-        plan.max_total_iterations, plan.iterations_per_run, plan.repos_per_iteration,
+        progress["universe"],
+        progress["done"],
+        progress["failed"],
+        progress["pending"] + progress["unassigned"],
+        progress["iterations"],
+        plan.max_total_iterations,
+        plan.iterations_per_run,
+        plan.repos_per_iteration,
     )
     for run_index in range(plan.iterations_per_run):
         if (
@@ -285,14 +314,18 @@ async def crawl(
             break
         if run_index and plan.pause_between_iterations_s > 0:
             logger.info(
-                "Pausing %.0fs before iteration %d", plan.pause_between_iterations_s,
+                "Pausing %.0fs before iteration %d",
+                plan.pause_between_iterations_s,
                 iteration,
             )
             await asyncio.sleep(plan.pause_between_iterations_s)
         repos = store.iteration_repos(iteration)
         left = sum(1 for _, status in repos if status == "pending")
         logger.info(
-            "Iteration %d: %d repositories, %d to fetch%s", iteration, len(repos), left,
+            "Iteration %d: %d repositories, %d to fetch%s",
+            iteration,
+            len(repos),
+            left,
             " (resuming)" if left < len(repos) else "",
         )
         started = time.monotonic()

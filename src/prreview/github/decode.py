@@ -90,8 +90,10 @@ def _review_comments(
                     line=node.get("line"),
                     start_line=node.get("startLine"),
                     side=side,
-                    start_side=start_side if node.get("startLine") is not None
-                    or node.get("originalStartLine") is not None else None,
+                    start_side=start_side
+                    if node.get("startLine") is not None
+                    or node.get("originalStartLine") is not None
+                    else None,
                     original_line=node.get("originalLine"),
                     original_start_line=node.get("originalStartLine"),
                     commit_id=_oid(node.get("commit")),
@@ -103,7 +105,9 @@ def _review_comments(
                     author_association=node.get("authorAssociation") or "NONE",
                     in_reply_to_id=reply_to.get("databaseId"),
                     pull_request_review_id=review.get("databaseId"),
-                    outdated=bool(node.get("outdated", thread.get("isOutdated", False))),
+                    outdated=bool(
+                        node.get("outdated", thread.get("isOutdated", False))
+                    ),
                     thread_resolved=bool(thread.get("isResolved", False)),
                     created_at=node["createdAt"],
                     updated_at=node.get("updatedAt"),
@@ -154,7 +158,9 @@ def _pull_request(
     )
 
 
-def _issue_comments(repo: str, pull: dict[str, Any], iteration: int) -> list[IssueComment]:
+def _issue_comments(
+    repo: str, pull: dict[str, Any], iteration: int
+) -> list[IssueComment]:
     result = []
     for node in _nodes(pull.get("comments")):
         author, author_type = _author(node.get("author"))
@@ -174,7 +180,9 @@ def _issue_comments(repo: str, pull: dict[str, Any], iteration: int) -> list[Iss
     return result
 
 
-def _linked_issues(repo: str, pull: dict[str, Any], iteration: int) -> list[LinkedIssue]:
+def _linked_issues(
+    repo: str, pull: dict[str, Any], iteration: int
+) -> list[LinkedIssue]:
     result = []
     for node in _nodes(pull.get("closingIssuesReferences")):
         author, _ = _author(node.get("author"))
@@ -251,11 +259,22 @@ def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
             issue_comments = _issue_comments(repo, pull, iteration)
             issues = _linked_issues(repo, pull, iteration)
             diff = _pull_diff(repo, pull, fetched, iteration)
-        except (KeyError, TypeError, ValueError, ValidationError, DiffParseError) as error:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            ValidationError,
+            DiffParseError,
+        ) as error:
             reason = type(error).__name__
             logger.warning("%s#%s skipped: %s %s", repo, number, reason, error)
             decoded.skipped.append(
-                {"repo": repo, "pr_number": number, "reason": reason, "message": str(error)}
+                {
+                    "repo": repo,
+                    "pr_number": number,
+                    "reason": reason,
+                    "message": str(error),
+                }
             )
             continue
         decoded.pull_requests.append(record)

@@ -98,13 +98,17 @@ async def discover(
             item = await client.get_json(f"/repos/{owner}/{name}", kind="repo")
             explicit.append(repository_from_api(item, "explicit"))
             if item["full_name"].lower() != full_name.lower():
-                logger.info("Repository %s was renamed to %s", full_name, item["full_name"])
+                logger.info(
+                    "Repository %s was renamed to %s", full_name, item["full_name"]
+                )
         except GitHubError as error:
             logger.warning("Explicit repository %s excluded: %s", full_name, error)
             errors.append(_discovery_error(error, full_name))
     found: list[Repository] = []
     limit = min(options.max_results_per_query, SEARCH_MAX_RESULTS)
-    for query in search_queries(options) if options.languages or options.licenses else []:
+    for query in (
+        search_queries(options) if options.languages or options.licenses else []
+    ):
         try:
             async for item in client.paginate(
                 "/search/repositories",
@@ -127,6 +131,9 @@ async def discover(
             ordered.append(repository.model_dump(mode="json"))
     logger.info(
         "Discovered %d repositories (%d explicit, %d from %d search queries)",
-        len(ordered), len(explicit), len(found), len(search_queries(options)),
+        len(ordered),
+        len(explicit),
+        len(found),
+        len(search_queries(options)),
     )
     return ordered, errors

@@ -96,14 +96,16 @@ def _graphql_data(payload: dict[str, Any], full_name: str) -> dict[str, Any]:
             error_type="malformed_payload",
         )
     if errors:
-        logger.warning(
-            "GraphQL partial errors for %s: %s", full_name, errors[:3]
-        )
+        logger.warning("GraphQL partial errors for %s: %s", full_name, errors[:3])
     return repository
 
 
 async def _remaining_threads(
-    client: GitHubClient, owner: str, name: str, pull: dict[str, Any], options: FetchOptions
+    client: GitHubClient,
+    owner: str,
+    name: str,
+    pull: dict[str, Any],
+    options: FetchOptions,
 ) -> None:
     """Fetch review threads beyond the first page, in place."""
     threads = pull["reviewThreads"]
@@ -131,7 +133,9 @@ async def _diff_or_files(
     try:
         result.diffs[number] = await client.get_diff(owner, name, number)
     except DiffTooLarge:
-        logger.info("%s/%s#%d: diff too large, fetching per-file patches", owner, name, number)
+        logger.info(
+            "%s/%s#%d: diff too large, fetching per-file patches", owner, name, number
+        )
         result.files[number] = [
             item
             async for item in client.paginate(

@@ -14,7 +14,7 @@ import binascii
 import json
 import logging
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -89,7 +90,7 @@ _CHANGE_TYPES = {
 
 @dataclass(frozen=True)
 class RateLimitInfo:
-    """What ``Query.rateLimit`` answers: the server's quota after charging this query."""
+    """What ``Query.rateLimit`` answers: the quota after charging this query."""
 
     cost: int
     limit: int
@@ -133,14 +134,18 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     if error.path is not None:
         out["path"] = list(error.path)
     if error.locations:
-        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+        out["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
     out["message"] = error.message
     if extensions:
         out["extensions"] = extensions
     return out
 
 
-def _error(message: str, kind: str, nodes: Any = None, path: Any = None) -> GraphQLError:
+def _error(
+    message: str, kind: str, nodes: Any = None, path: Any = None
+) -> GraphQLError:
     return GraphQLError(message, nodes=nodes, path=path, extensions={"type": kind})
 
 
@@ -166,7 +171,8 @@ def decode_cursor(cursor: str) -> int:
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise _error(
-            f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS"
+            f"`{cursor}` does not appear to be a valid cursor.",
+            "INVALID_CURSOR_ARGUMENTS",
         ) from None
 
 
@@ -182,8 +188,8 @@ class Connection:
 
     edges: list[Edge]
     nodes: list[Any]
-    pageInfo: dict[str, Any]  # noqa: N815 - GraphQL field name
-    totalCount: int  # noqa: N815 - GraphQL field name
+    pageInfo: dict[str, Any]
+    totalCount: int
 
 
 def paginate(items: Sequence[Any], args: Mapping[str, Any]) -> Connection:
@@ -366,7 +372,9 @@ def _ctx(info: GraphQLResolveInfo) -> ExecutionContext:
     return ctx
 
 
-def _sort(items: list[Any], order_by: Mapping[str, Any] | None, default: str) -> list[Any]:
+def _sort(
+    items: list[Any], order_by: Mapping[str, Any] | None, default: str
+) -> list[Any]:
     field_name = (order_by or {}).get("field", default)
     descending = (order_by or {}).get("direction", "ASC") == "DESC"
     keys: dict[str, Callable[[Any], Any]] = {
@@ -387,7 +395,8 @@ def _resolve_repository(_src: Any, info: GraphQLResolveInfo, **args: Any) -> Any
         assert found.repo is not None
         return RepoSrc(found.repo)
     raise _error(
-        f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND"
+        f"Could not resolve to a Repository with the name '{owner}/{name}'.",
+        "NOT_FOUND",
     )
 
 
@@ -624,8 +633,10 @@ def _commit_message(src: CommitSrc) -> str:
 def _actor_fields() -> dict[str, Resolver]:
     return {
         "avatarUrl": _src(
-            lambda s: s.data.get("avatar_url")
-            or f"https://avatars.githubusercontent.com/u/{s.data.get('id', 0)}?v=4"
+            lambda s: (
+                s.data.get("avatar_url")
+                or f"https://avatars.githubusercontent.com/u/{s.data.get('id', 0)}?v=4"
+            )
         ),
         "databaseId": _key("id"),
         "id": _src(lambda s: s.data.get("node_id") or _node_id("U", s.data.get("id"))),
@@ -682,7 +693,9 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
     "PullRequest": {
         "additions": _key("additions", 0),
         "author": _src(lambda s: _actor(s.data.get("user"))),
-        "authorAssociation": _src(lambda s: _association(s.data.get("author_association"))),
+        "authorAssociation": _src(
+            lambda s: _association(s.data.get("author_association"))
+        ),
         "baseRefName": _src(lambda s: (s.data.get("base") or {}).get("ref", "")),
         "baseRefOid": _src(lambda s: (s.data.get("base") or {}).get("sha", "")),
         "body": _src(lambda s: s.data.get("body") or ""),
@@ -707,8 +720,10 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
         "mergedAt": _key("merged_at"),
         "number": _key("number"),
         "permalink": _src(
-            lambda s: s.data.get("html_url")
-            or _html(f"{s.repo.full_name}/pull/{s.record.number}")
+            lambda s: (
+                s.data.get("html_url")
+                or _html(f"{s.repo.full_name}/pull/{s.record.number}")
+            )
         ),
         "repository": _src(lambda s: RepoSrc(s.repo)),
         "reviewThreads": _pull_threads,
@@ -716,13 +731,17 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
         "title": _key("title", ""),
         "updatedAt": _key("updated_at"),
         "url": _src(
-            lambda s: s.data.get("html_url")
-            or _html(f"{s.repo.full_name}/pull/{s.record.number}")
+            lambda s: (
+                s.data.get("html_url")
+                or _html(f"{s.repo.full_name}/pull/{s.record.number}")
+            )
         ),
     },
     "Issue": {
         "author": _src(lambda s: _actor(s.data.get("user"))),
-        "authorAssociation": _src(lambda s: _association(s.data.get("author_association"))),
+        "authorAssociation": _src(
+            lambda s: _association(s.data.get("author_association"))
+        ),
         "body": _src(lambda s: s.data.get("body") or ""),
         "closed": _src(lambda s: s.data.get("state") == "closed"),
         "closedAt": _key("closed_at"),
@@ -737,13 +756,17 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
         "title": _key("title", ""),
         "updatedAt": _key("updated_at"),
         "url": _src(
-            lambda s: s.data.get("html_url")
-            or _html(f"{s.repo.full_name}/issues/{s.data.get('number')}")
+            lambda s: (
+                s.data.get("html_url")
+                or _html(f"{s.repo.full_name}/issues/{s.data.get('number')}")
+            )
         ),
     },
     "IssueComment": {
         "author": _src(lambda s: _actor(s.data.get("user"))),
-        "authorAssociation": _src(lambda s: _association(s.data.get("author_association"))),
+        "authorAssociation": _src(
+            lambda s: _association(s.data.get("author_association"))
+        ),
         "body": _src(lambda s: s.data.get("body") or ""),
         "createdAt": _key("created_at"),
         "databaseId": _key("id"),
@@ -771,7 +794,9 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
     },
     "PullRequestReviewComment": {
         "author": _src(lambda s: _actor(s.data.get("user"))),
-        "authorAssociation": _src(lambda s: _association(s.data.get("author_association"))),
+        "authorAssociation": _src(
+            lambda s: _association(s.data.get("author_association"))
+        ),
         "body": _src(lambda s: s.data.get("body") or ""),
         "commit": lambda s, info, **_: _commit(
             s.repo, s.data.get("commit_id"), _ctx(info).api
@@ -815,7 +840,9 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
         "id": _src(lambda s: _node_id("PURC", f"{s.pull.number}:{s.data['sha']}")),
         "pullRequest": _src(lambda s: PullSrc(s.repo, s.pull)),
         "url": _src(
-            lambda s: _html(f"{s.repo.full_name}/pull/{s.pull.number}/commits/{s.data['sha']}")
+            lambda s: _html(
+                f"{s.repo.full_name}/pull/{s.pull.number}/commits/{s.data['sha']}"
+            )
         ),
     },
     "PullRequestChangedFile": {
@@ -892,7 +919,9 @@ class _CostWalk:
                 if fragment is None or name in seen:
                     continue
                 target = self.schema.get_type(fragment.type_condition.name.value)
-                self.walk(fragment.selection_set, target, multiplier, path, seen | {name})
+                self.walk(
+                    fragment.selection_set, target, multiplier, path, seen | {name}
+                )
 
     def _field(
         self,
@@ -939,8 +968,8 @@ class _CostWalk:
             if value > MAX_PAGE_SIZE:
                 self.errors.append(
                     _error(
-                        f"Requesting {value} records on the `{name}` connection exceeds "
-                        f"the `{arg}` limit of {MAX_PAGE_SIZE} records.",
+                        f"Requesting {value} records on the `{name}` connection "
+                        f"exceeds the `{arg}` limit of {MAX_PAGE_SIZE} records.",
                         "EXCESSIVE_PAGINATION",
                         nodes=[node],
                         path=[*path, arg],
@@ -964,6 +993,24 @@ def github_cost(requests: int, minimum: int = 1) -> int:
 
 
 # --------------------------------------------------------------------------- API
+
+
+def _fail(message: str, status: int = 200, **extra: str) -> GraphQLRequestError:
+    return GraphQLRequestError([{**extra, "message": message}], status)
+
+
+def _variables(raw: Any) -> dict[str, Any]:
+    """Variables as an object; GitHub also accepts them as a JSON string."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise _fail("Variables are invalid JSON.", status=400) from None
+    if not isinstance(raw, dict):
+        raise _fail("Variables are invalid JSON.", status=400)
+    return raw
 
 
 class GraphQLApi:
@@ -990,21 +1037,10 @@ class GraphQLApi:
         return index
 
     def plan(self, payload: Any) -> QueryPlan:
-        """Parse, validate and price a request body; GraphQLRequestError when invalid."""
+        """Parse, validate and price a request body (GraphQLRequestError if invalid)."""
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-            raise GraphQLRequestError(
-                [{"message": "A query attribute must be specified and must be a string."}]
-            )
-        variables = payload.get("variables") or {}
-        if isinstance(variables, str):
-            try:
-                variables = json.loads(variables) if variables.strip() else {}
-            except json.JSONDecodeError:
-                variables = None
-        if not isinstance(variables, dict):
-            raise GraphQLRequestError(
-                [{"message": "Variables are invalid JSON."}], status=400
-            )
+            raise _fail("A query attribute must be specified and must be a string.")
+        variables = _variables(payload.get("variables"))
         operation_name = payload.get("operationName") or None
         try:
             document = parse(payload["query"])
@@ -1015,16 +1051,13 @@ class GraphQLApi:
             raise GraphQLRequestError([format_error(e) for e in errors])
         operation = get_operation_ast(document, operation_name)
         if operation is None:
-            message = (
+            raise _fail(
                 f"No operation named '{operation_name}'"
                 if operation_name
                 else "An operation name is required"
             )
-            raise GraphQLRequestError([{"message": message}])
         if operation.operation is not OperationType.QUERY:
-            raise GraphQLRequestError(
-                [{"message": f"Schema is not configured for {operation.operation.value}s"}]
-            )
+            raise _fail(f"Schema is not configured for {operation.operation.value}s")
         coerced = get_variable_values(
             self.schema, operation.variable_definitions or (), variables
         )
@@ -1034,14 +1067,10 @@ class GraphQLApi:
         if walk.errors:
             raise GraphQLRequestError([format_error(e) for e in walk.errors])
         if walk.nodes > MAX_NODE_LIMIT:
-            raise GraphQLRequestError(
-                [
-                    {
-                        "type": "MAX_NODE_LIMIT_EXCEEDED",
-                        "message": f"This query requests up to {walk.nodes:,} possible "
-                        f"nodes which exceeds the maximum limit of {MAX_NODE_LIMIT:,}.",
-                    }
-                ]
+            raise _fail(
+                f"This query requests up to {walk.nodes:,} possible nodes which "
+                f"exceeds the maximum limit of {MAX_NODE_LIMIT:,}.",
+                type="MAX_NODE_LIMIT_EXCEEDED",
             )
         return QueryPlan(
             document=document,
@@ -1075,12 +1104,12 @@ class GraphQLApi:
             variable_values=plan.variables,
             operation_name=plan.operation_name,
         )
-        if not isinstance(result, Iterable) and hasattr(result, "data"):
-            body: dict[str, Any] = {"data": result.data}
-            if result.errors:
-                body["errors"] = [format_error(e) for e in result.errors]
-            return body
-        raise RuntimeError("resolvers must be synchronous")  # pragma: no cover
+        if not isinstance(result, ExecutionResult):  # pragma: no cover
+            raise RuntimeError("resolvers must be synchronous")
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(e) for e in result.errors]
+        return body
 
     def run(self, payload: Any, rate: RateLimitInfo | None = None) -> dict[str, Any]:
         """Plan and execute in one step (tests, scripts); errors become the body."""

@@ -1,8 +1,8 @@
 """Load a GitHub snapshot folder (see docs/github_snapshot_format.md) into memory.
 
 The local GitHub-compatible server answers every request from these indexes, so loading
-validates the folder once, up front, and fails with a :class:`SnapshotError` that names the
-file and the problem instead of serving half a snapshot.
+validates the folder once, up front, and fails with a :class:`SnapshotError` that names
+the file and the problem instead of serving half a snapshot.
 """
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ def _sorted_by_time(items: Iterable[JSON]) -> tuple[JSON, ...]:
 def build_threads(review_comments: Iterable[JSON]) -> tuple[ReviewThread, ...]:
     """Group review comments into threads, oldest root first.
 
-    Replies point at their parent with ``in_reply_to_id``; GitHub points them at the root,
-    but a chain is followed too. A reply whose root is missing starts its own thread so no
-    comment is lost.
+    Replies point at their parent with ``in_reply_to_id``; GitHub points them at the
+    root, but a chain is followed too. A reply whose root is missing starts its own
+    thread so no comment is lost.
     """
     comments = _sorted_by_time(review_comments)
     by_id = {int(c["id"]): c for c in comments}
@@ -304,9 +304,7 @@ def _load_repo(root: Path, full_name: str) -> RepoRecord:
         record = _load_pull(entry, path, i, full_name, issues.keys())
         number = record.number
         _require(number not in pulls, path, f"pull #{number} appears twice")
-        _require(
-            number not in issues, path, f"#{number} is both a pull and an issue"
-        )
+        _require(number not in issues, path, f"#{number} is both a pull and an issue")
         pulls[number] = record
     return RepoRecord(
         repository=repository,
@@ -321,7 +319,7 @@ def _full_name_ok(value: Any) -> bool:
 
 
 def load_snapshot(path: str | Path) -> Snapshot:
-    """Read and validate a snapshot folder; raise :class:`SnapshotError` on any problem."""
+    """Read and validate a snapshot folder; :class:`SnapshotError` on any problem."""
     root = Path(path)
     if not root.is_dir():
         raise SnapshotError(f"{root}: snapshot folder not found")

@@ -181,7 +181,9 @@ class IngestStore:
         return int(self._query("SELECT COUNT(*) FROM iterations")[0][0])
 
     def iteration_status(self, iteration: int) -> str | None:
-        rows = self._query("SELECT status FROM iterations WHERE number = ?", [iteration])
+        rows = self._query(
+            "SELECT status FROM iterations WHERE number = ?", [iteration]
+        )
         return rows[0][0] if rows else None
 
     def iteration_attempts(self, iteration: int) -> int:
@@ -273,7 +275,9 @@ class IngestStore:
             )
 
     def read_raw(self, iteration: int, full_name: str) -> dict[str, Any]:
-        return json.loads(gzip.decompress(self.raw_path(iteration, full_name).read_bytes()))
+        return json.loads(
+            gzip.decompress(self.raw_path(iteration, full_name).read_bytes())
+        )
 
     def add_errors(self, iteration: int, errors: list[dict[str, Any]]) -> None:
         with self._transaction() as db:

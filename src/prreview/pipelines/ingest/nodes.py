@@ -122,7 +122,9 @@ def discover_repositories(
     universe = ingest_store.universe()
     logger.info(
         "Repository universe: %d repositories (%d new, %d excluded)",
-        len(universe), added, len(errors),
+        len(universe),
+        added,
+        len(errors),
     )
     return universe
 
@@ -151,7 +153,9 @@ def fetch_iterations(
 
 def normalize_partitions(
     ingest_store: IngestStore, ingest_run: dict[str, Any]
-) -> tuple[Partitions, Partitions, Partitions, Partitions, Partitions, Partitions, dict]:
+) -> tuple[
+    Partitions, Partitions, Partitions, Partitions, Partitions, Partitions, dict
+]:
     """Decode the raw partitions of every iteration awaiting export into records."""
     outputs: dict[str, Partitions] = {
         name: {}
@@ -170,7 +174,9 @@ def normalize_partitions(
         for full_name, status in ingest_store.iteration_repos(iteration):
             if status != "done":
                 continue
-            decoded = decode_repository(ingest_store.read_raw(iteration, full_name), iteration)
+            decoded = decode_repository(
+                ingest_store.read_raw(iteration, full_name), iteration
+            )
             key = partition_key(iteration, full_name)
             for name in outputs:
                 rows = dump_records(getattr(decoded, name))
@@ -227,7 +233,9 @@ def confirm_export(
     }
     logger.info(
         "Ingest done: %d repositories of %d done, %d failed; %d errors logged",
-        report["progress"]["done"], report["progress"]["universe"],
-        report["progress"]["failed"], len(errors),
+        report["progress"]["done"],
+        report["progress"]["universe"],
+        report["progress"]["failed"],
+        len(errors),
     )
     return report, errors

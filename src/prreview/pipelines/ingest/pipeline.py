@@ -19,7 +19,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=fetch_iterations,
-                inputs=["github_api", "ingest_store", "repository_universe", "params:ingest"],
+                inputs=[
+                    "github_api",
+                    "ingest_store",
+                    "repository_universe",
+                    "params:ingest",
+                ],
                 outputs="ingest_run",
                 name="fetch_iterations_node",
             ),
