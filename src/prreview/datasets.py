@@ -23,6 +23,8 @@ from prreview.github.store import IngestStore
 
 logger = logging.getLogger(__name__)
 
+OFFLINE_TOKEN = "offline-snapshot"  # noqa: S105 - not a secret: only the local server sees it
+
 
 @dataclass(frozen=True)
 class GitHubEndpoint:
@@ -83,10 +85,12 @@ class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
         logger.info(
             "Serving GitHub snapshot %s at %s", self._serve_snapshot, running.base_url
         )
+        # GitHub's GraphQL needs a token; the local server accepts any, so the offline
+        # default works without credentials.
         return GitHubEndpoint(
             base_url=running.base_url,
             graphql_url=running.graphql_url,
-            token=self._token,
+            token=self._token or Secret(OFFLINE_TOKEN),
             etag_cache=self._etag_cache,
             offline_snapshot=self._serve_snapshot,
         )

@@ -1,5 +1,7 @@
 """Project settings: configuration layout and hooks."""
 
+import warnings
+
 from prreview.config import ProjectConfigLoader
 
 CONFIG_LOADER_CLASS = ProjectConfigLoader
@@ -13,3 +15,9 @@ CONFIG_LOADER_ARGS = {
         "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
     },
 }
+
+# mlflow warns at import about pyfunc type hints that this project never uses (kedro-mlflow
+# imports it on every command); keep the console for warnings that matter.
+warnings.filterwarnings(
+    "ignore", message=r"Add type hints to the `predict` method", category=UserWarning
+)

@@ -1,9 +1,9 @@
 """Fixtures for the GitHub layer: a tiny snapshot folder and the local server over it.
 
-``tiny_snapshot`` writes a small but complete snapshot (docs/github_snapshot_format.md) with
-every case the server distinguishes: merged / closed / open pulls, review threads with
-replies, outdated and multi-line comments, a bot, a linked issue, a rename, blocked and
-deleted repositories. ``github_server`` runs the server over it in a thread;
+``tiny_snapshot`` writes a small but complete snapshot (docs/github_snapshot_format.md)
+with every case the server distinguishes: merged / closed / open pulls, review threads
+with replies, outdated and multi-line comments, a bot, a linked issue, a rename, blocked
+and deleted repositories. ``github_server`` runs the server over it in a thread;
 ``start_github_server`` does the same with config overrides.
 """
 
@@ -396,7 +396,7 @@ def write_snapshot(
     renamed: dict[str, str] | None = None,
     unavailable: dict[str, int] | None = None,
 ) -> Path:
-    """Write a snapshot folder from repo file contents (``{"repository": ..., ...}``)."""
+    """Write a snapshot folder from repo files' contents (``{"repository": ...}``)."""
     (root / "repos").mkdir(parents=True, exist_ok=True)
     names = []
     for data in repos:
@@ -480,7 +480,7 @@ def tiny_snapshot(tmp_path: Path) -> Path:
 def start_github_server(
     tiny_snapshot: Path,
 ) -> Iterator[Callable[..., RunningServer]]:
-    """Start servers over ``tiny_snapshot`` with config overrides; all stop at teardown."""
+    """Start servers over ``tiny_snapshot`` with config overrides; all stop after."""
     running: list[RunningServer] = []
 
     def start(**overrides: Any) -> RunningServer:

@@ -493,6 +493,8 @@ def test_auth(github_server: RunningServer) -> None:
         )
         assert reply.status == 401, header
         assert reply.json()["message"] == "Bad credentials"
+        assert reply.headers["X-RateLimit-Limit"] == "60"
+        assert reply.headers["X-RateLimit-Used"] == "0"
     ok = call(
         github_server,
         "/repos/acme/widgets",
@@ -733,7 +735,9 @@ def test_graphql_other_queries_over_the_subset(github_server: RunningServer) -> 
         }
         issues(first: 5, states: CLOSED) { nodes { number } }
         pullRequest(number: 1) {
-          commits(first: 1) { nodes { commit { message messageHeadline author { name } } } }
+          commits(first: 1) {
+            nodes { commit { message messageHeadline author { name } } }
+          }
           reviewThreads(first: 1) { nodes { comments(first: 1, skip: 1) {
             nodes { databaseId } } } }
         }

@@ -518,6 +518,12 @@ def _int_param(request: web.Request, name: str, default: int) -> int:
         return default
 
 
+def _per_page(request: web.Request) -> int:
+    """GitHub's per_page: 30 when absent or not positive, at most 100."""
+    per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE)
+    return DEFAULT_PER_PAGE if per_page <= 0 else min(per_page, MAX_PER_PAGE)
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, with its Link header."""
@@ -530,8 +536,7 @@ def paginate(
     request: web.Request, base_url: str, items: Sequence[Any], cap: int | None = None
 ) -> Page:
     """GitHub's page/per_page pagination with rel=prev/next/last/first Link header."""
-    per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE)
-    per_page = DEFAULT_PER_PAGE if per_page <= 0 else min(per_page, MAX_PER_PAGE)
+    per_page = _per_page(request)
     page = max(1, _int_param(request, "page", 1))
     total = len(items) if cap is None else min(len(items), cap)
     last = max(1, math.ceil(total / per_page))
@@ -825,13 +830,17 @@ def _endpoint_kind(request: web.Request) -> str:
     return name if name in ENDPOINT_KINDS else "unknown"
 
 
-def _identity(request: web.Request, config: ServerConfig) -> Identity | ApiError:
+def _anonymous(request: web.Request) -> Identity:
     remote = request.remote or "127.0.0.1"
+    return Identity(key=f"anon:{remote}", authenticated=False, user_id=0, remote=remote)
+
+
+def _identity(request: web.Request, config: ServerConfig) -> Identity | ApiError:
+    """Who calls, from the Authorization header; an ApiError (401) for a bad one."""
     header = request.headers.get("Authorization", "").strip()
     if not header:
-        return Identity(
-            key=f"anon:{remote}", authenticated=False, user_id=0, remote=remote
-        )
+        return _anonymous(request)
+    remote = request.remote or "127.0.0.1"
     scheme, _, token = header.partition(" ")
     token = token.strip()
     bad = ApiError(
@@ -892,12 +901,16 @@ async def _hold(state: ServerState, seconds: float) -> None:
         await asyncio.wait_for(state.closing.wait(), timeout=seconds)
 
 
+class _Dropped(web.Response):
+    """Stands for an answer that never went out: the connection was closed."""
+
+
 def _drop(request: web.Request) -> web.Response:
     """Close the connection without an answer (the response object is never sent)."""
     transport = request.transport
     if transport is not None:
         transport.abort()
-    return web.Response(status=204)
+    return _Dropped(status=204)
 
 
 @dataclass(frozen=True)
@@ -958,7 +971,9 @@ def _immediate_fault(call: _Call, fault: FaultKind) -> web.Response | None:
             content_type="text/html",
         ),
         FaultKind.UNAVAILABLE_503: lambda: state.json_response(
-            {"message": "Service Unavailable"}, 503, {"Retry-After": _retry_after(call)}
+            {"message": "Service Unavailable"},
+            503,
+            {**call.bucket.headers(), "Retry-After": _retry_after(call)},
         ),
         FaultKind.DROP_CONNECTION: lambda: _drop(call.request),
     }
@@ -1022,15 +1037,20 @@ async def github_middleware(
         await asyncio.sleep(delay)
 
     identity = _identity(request, config)
-    if isinstance(identity, ApiError):
+    if isinstance(identity, ApiError):  # rejected: show the anonymous quota, uncharged
         response: web.StreamResponse = state.error_response(identity)
+        anonymous = _anonymous(request)
+        response.headers.update(
+            state.limiter.bucket(anonymous, ENDPOINT_KINDS[kind]).headers()
+        )
     else:
         call = _Call(state, request, kind, ENDPOINT_KINDS[kind], request_id, identity)
         response = await _answer(call, handler)
     if not response.prepared:
         response.headers.setdefault("X-GitHub-Request-Id", request_id)
         response.headers.setdefault("X-GitHub-Media-Type", "github.v3; format=json")
-    state.stats.record_status(response.status)
+    if not isinstance(response, _Dropped):
+        state.stats.record_status(response.status)
     return response
 
 
@@ -1082,6 +1102,7 @@ async def _before_handler(
                 "forming-calls-with-graphql#authenticating-with-graphql",
             },
             401,
+            call.bucket.headers(),
         )
     if fault is not None and fault not in _LATE_FAULTS:
         state.stats.record_fault(fault)
@@ -1273,9 +1294,7 @@ async def handle_search_repositories(request: web.Request) -> web.Response:
         found.sort(key=sort_keys[sort], reverse=not ascending)
     else:  # best match: an approximation that favours popular repositories
         found.sort(key=sort_keys["stars"], reverse=True)
-    per_page = min(
-        max(1, _int_param(request, "per_page", DEFAULT_PER_PAGE)), MAX_PER_PAGE
-    )
+    per_page = _per_page(request)
     page_number = max(1, _int_param(request, "page", 1))
     if (page_number - 1) * per_page >= SEARCH_RESULT_LIMIT:
         raise ApiError(

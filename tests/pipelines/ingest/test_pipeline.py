@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from prreview.datasets import GitHubEndpoint
 from prreview.github.client import Secret
-from prreview.github.server import FaultConfig, ServerConfig, serve_in_thread
+from prreview.github.server import FaultConfig, FaultKind, ServerConfig, serve_in_thread
 from prreview.github.store import IngestStore
 from prreview.pipelines.ingest import create_pipeline
 from prreview.pipelines.ingest.nodes import (
@@ -121,7 +121,7 @@ def test_ingests_the_bundled_sample(server, tmp_path) -> None:
     assert [(e["repo"], e["http_status"]) for e in excluded] == [
         ("takedown-org/dmca-tools", 451)
     ]
-    assert server.stats.snapshot()["requests"]  # the server really served it
+    assert server.stats.total_requests  # the server really served it
 
 
 def test_a_second_run_finds_nothing_left_and_writes_nothing(server, tmp_path) -> None:
@@ -154,18 +154,23 @@ def test_faults_do_not_change_the_result(tmp_path) -> None:
     finally:
         clean_server.stop()
     faults = FaultConfig(
+        rates={
+            FaultKind.RATE_LIMIT_429: 0.03,
+            FaultKind.SECONDARY_RATE_LIMIT_403: 0.02,
+            FaultKind.PRIMARY_RATE_LIMIT_403: 0.01,
+            FaultKind.SERVER_ERROR_500: 0.03,
+            FaultKind.BAD_GATEWAY_502: 0.03,
+            FaultKind.UNAVAILABLE_503: 0.03,
+            FaultKind.SLOW: 0.02,
+            FaultKind.TIMEOUT: 0.01,
+            FaultKind.DROP_CONNECTION: 0.03,
+            FaultKind.TRUNCATED_BODY: 0.03,
+            FaultKind.INVALID_JSON: 0.02,
+        },
         seed=7,
-        rate_429=0.03,
-        rate_secondary=0.02,
-        rate_500=0.03,
-        rate_502=0.03,
-        rate_503=0.03,
-        rate_timeout=0.01,
-        rate_drop=0.03,
-        rate_truncate=0.03,
-        rate_invalid_json=0.02,
-        timeout_s=5,
         retry_after_s=0.05,
+        slow_delay_s=0.05,
+        timeout_hold_s=5,
     )
     faulty_server = serve_in_thread(ServerConfig(snapshot=SAMPLE, faults=faults))
     try:
@@ -174,7 +179,7 @@ def test_faults_do_not_change_the_result(tmp_path) -> None:
             tmp_path / "faulty",
             params(client={"max_retries": 6, "timeout_s": 1}),
         )
-        injected = faulty_server.stats.snapshot()["faults"]
+        injected = faulty_server.stats.faults
     finally:
         faulty_server.stop()
     assert sum(injected.values()) > 10, injected
@@ -214,7 +219,7 @@ def test_a_repository_that_disappears_is_recorded_failed_and_the_iteration_goes_
 
 
 def test_an_iteration_that_keeps_failing_is_retried_once_then_skipped(tmp_path) -> None:
-    faults = FaultConfig(seed=1, rate_503=1.0)
+    faults = FaultConfig(rates={FaultKind.UNAVAILABLE_503: 1.0}, seed=1)
     running = serve_in_thread(ServerConfig(snapshot=SAMPLE, faults=faults))
     try:
         store = IngestStore(tmp_path / "store")
