@@ -1,6 +1,5 @@
 """Project settings: configuration layout and hooks."""
 
-import warnings
 
 from prreview.config import ProjectConfigLoader
 
@@ -15,9 +14,3 @@ CONFIG_LOADER_ARGS = {
         "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
     },
 }
-
-# mlflow warns at import about pyfunc type hints that this project never uses (kedro-mlflow
-# imports it on every command); keep the console for warnings that matter.
-warnings.filterwarnings(
-    "ignore", message=r"Add type hints to the `predict` method", category=UserWarning
-)
