@@ -1073,3 +1073,54 @@ def test_command_line_refuses_public_address(tiny_snapshot: Path) -> None:
 def test_extra_repo_snapshot_builder(tmp_path: Path) -> None:
     root = write_snapshot(tmp_path / "one", [widgets_repo()])
     assert list(load_snapshot(root).repos) == ["acme/widgets"]
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "01_raw" / "github_sample"
+
+
+@pytest.mark.skipif(not (SAMPLE / "index.json").exists(), reason="no bundled sample")
+def test_bundled_sample_answers_both_documents() -> None:
+    snapshot = load_snapshot(SAMPLE)
+    with serve_in_thread(ServerConfig(snapshot=snapshot, expected_token=TOKEN)) as srv:
+        for repo in snapshot.repos.values():
+            owner, name = repo.full_name.split("/")
+            body = graphql(
+                srv, PULL_REQUESTS_PAGE, page_vars(owner=owner, name=name, pageSize=5)
+            ).json()
+            assert "errors" not in body, body["errors"]
+            nodes = body["data"]["repository"]["pullRequests"]["nodes"]
+            assert all(p["state"] == "MERGED" for p in nodes)
+            if nodes:
+                threads = graphql(
+                    srv,
+                    REVIEW_THREADS_PAGE,
+                    {
+                        "owner": owner,
+                        "name": name,
+                        "number": nodes[0]["number"],
+                        "threadPageSize": 2,
+                    },
+                ).json()
+                assert "errors" not in threads
+                diff = call(
+                    srv,
+                    f"/repos/{repo.full_name}/pulls/{nodes[0]['number']}",
+                    headers={"Accept": "application/vnd.github.diff"},
+                )
+                assert diff.status == 200 and diff.body.startswith(b"diff --git")
+        for old in snapshot.renamed:
+            assert call(srv, f"/repos/{old}").status == 301
+        for gone, status in snapshot.unavailable.items():
+            assert call(srv, f"/repos/{gone}").status == status
+
+
+def test_config_accepts_plain_mappings_from_yaml(tiny_snapshot: Path) -> None:
+    config = ServerConfig(
+        snapshot=str(tiny_snapshot),
+        faults={"rates": {"slow": 0.1}, "endpoints": ["graphql"], "seed": 3},  # type: ignore[arg-type]
+    )
+    assert isinstance(config.faults, FaultConfig)
+    assert config.faults.rates == {FaultKind.SLOW: 0.1}
+    assert config.faults.endpoints == frozenset({"graphql"})
+    with pytest.raises(ValueError, match="rate_limited_status"):
+        ServerConfig(snapshot=tiny_snapshot, rate_limited_status=500)

@@ -145,6 +145,9 @@ class Response:
 class _Quota:
     remaining: int | None = None
     reset_at: float | None = None
+    cost: int = 1  # points the last request cost (GraphQL queries cost more than 1)
+    in_flight: int = 0  # sent, not answered: the server may not have counted them yet
+    announced_reset: float | None = None
 
 
 class _Retry(Exception):
@@ -221,6 +224,7 @@ class GitHubClient:
         self._rng = rng or random.Random()
         self.stats = ClientStats()
         self._quotas: dict[str, _Quota] = {}
+        self._probes: dict[str, asyncio.Lock] = {}
         self._paused_until = 0.0
         self._search_lock = asyncio.Lock()
         self._last_search = float("-inf")
@@ -371,7 +375,6 @@ class GitHubClient:
         last_cause = ""
         last_status: int | None = None
         while True:
-            await self._wait_for_quota(resource)
             try:
                 response = await self._attempt(
                     method,
@@ -458,12 +461,12 @@ class GitHubClient:
             headers["Content-Type"] = "application/json"
         if resource == "search":
             await self._pace_search()
-        quota = self._quotas.setdefault(resource, _Quota())
-        if quota.remaining is not None:
-            quota.remaining -= 1
+        probe = await self._claim_quota(resource)
+        quota = self._quotas[resource]
         self.stats.requests[kind] += 1
-        async with self._semaphore:
-            try:
+        quota.in_flight += 1
+        try:
+            async with self._semaphore:
                 async with self._session.request(
                     method, url, headers=headers, data=body
                 ) as raw:
@@ -471,14 +474,18 @@ class GitHubClient:
                     status = raw.status
                     response_headers = CIMultiDict(raw.headers)
                     final_url = str(raw.url)
-            except TimeoutError as error:
-                raise _Retry("timeout", None) from error
-            except aiohttp.ClientPayloadError as error:
-                raise _Retry("truncated_body", None) from error
-            except aiohttp.ServerDisconnectedError as error:
-                raise _Retry("connection_dropped", None) from error
-            except aiohttp.ClientConnectionError as error:
-                raise _Retry("connection_error", None) from error
+        except TimeoutError as error:
+            raise _Retry("timeout", None) from error
+        except aiohttp.ClientPayloadError as error:
+            raise _Retry("truncated_body", None) from error
+        except aiohttp.ServerDisconnectedError as error:
+            raise _Retry("connection_dropped", None) from error
+        except aiohttp.ClientConnectionError as error:
+            raise _Retry("connection_error", None) from error
+        finally:
+            quota.in_flight -= 1
+            if probe is not None:
+                probe.release()
         self.stats.statuses[status] += 1
         self._update_quota(resource, response_headers)
         links = _parse_link_header(response_headers.get("Link"))
@@ -492,6 +499,13 @@ class GitHubClient:
                 parsed = parse(payload, final_url)
             except PayloadError as error:
                 raise _Retry("invalid_json", status) from error
+        if kind == "graphql":
+            if _graphql_rate_limited(parsed):
+                # GitHub answers an exhausted GraphQL quota with 200 and RATE_LIMITED.
+                raise _RateLimited(
+                    "rate_limit", status, self._seconds_to_reset(response_headers)
+                )
+            quota.cost = _graphql_cost(parsed, quota.cost)
         etag = response_headers.get("ETag")
         if self._etag_cache is not None and cache_key and etag and status == 200:
             self._etag_cache.put(cache_key, etag, payload)
@@ -565,7 +579,7 @@ class GitHubClient:
             return
         quota = self._quotas.setdefault(named, _Quota())
         try:
-            quota.remaining = int(remaining)
+            quota.remaining = int(remaining) - quota.in_flight * quota.cost
             quota.reset_at = float(reset) if reset is not None else None
         except ValueError:
             logger.warning("Ignoring malformed rate-limit headers from %s", named)
@@ -576,38 +590,56 @@ class GitHubClient:
             return self.config.secondary_limit_wait_s
         return max(0.0, reset - time.time()) + 0.05
 
-    async def _wait_for_quota(self, resource: str) -> None:
+    async def _claim_quota(self, resource: str) -> asyncio.Lock | None:
+        """Wait until the quota has room, then claim this request's share of it.
+
+        While the quota is unknown (at start, or once a window has reset) one request
+        goes alone as a probe, and the lock it holds is returned: its rate-limit headers
+        tell the others how much room there is.
+        """
+        quota = self._quotas.setdefault(resource, _Quota())
+        while True:
+            await self._wait_for_room(resource, quota)
+            if quota.remaining is not None:
+                quota.remaining -= quota.cost  # no await since the check: atomic
+                return None
+            probe = self._probes.setdefault(resource, asyncio.Lock())
+            await probe.acquire()
+            if quota.remaining is None:
+                return probe
+            probe.release()  # another request learned the quota meanwhile
+
+    async def _wait_for_room(self, resource: str, quota: _Quota) -> None:
         while True:
             now = time.monotonic()
             if now < self._paused_until:
                 await asyncio.sleep(self._paused_until - now)
                 continue
-            quota = self._quotas.get(resource)
             if (
-                quota is None
-                or quota.remaining is None
+                quota.remaining is None
                 or quota.reset_at is None
-                or quota.remaining > self.config.rate_limit_reserve
+                or quota.remaining - quota.cost >= self.config.rate_limit_reserve
             ):
                 return
             wait = quota.reset_at - time.time()
             if wait <= 0:
-                quota.remaining = None
-                return
+                quota.remaining = None  # a new window: probe it
+                continue
             if wait > self.config.max_rate_limit_wait_s:
                 raise RateLimitWaitTooLong(
-                    f"{resource} quota resets in {wait:.0f}s, over the configured maximum",
+                    f"{resource} quota resets in {wait:.0f}s, over the maximum wait",
                     error_type="rate_limit_wait_too_long",
                 )
-            logger.info(
-                "Pacing: %s quota has %d left; waiting %.1fs for its reset",
-                resource,
-                quota.remaining,
-                wait,
-            )
-            self.stats.rate_limit_waits += 1
-            self.stats.rate_limit_wait_s += wait
-            quota.remaining = None
+            if quota.announced_reset != quota.reset_at:
+                quota.announced_reset = quota.reset_at
+                logger.info(
+                    "Pacing: %s quota has %d left; waiting %.1fs for its reset",
+                    resource,
+                    max(quota.remaining, 0),
+                    wait,
+                )
+                self.stats.rate_limit_waits += 1
+                self.stats.rate_limit_wait_s += wait
             await asyncio.sleep(wait + 0.05)
 
     async def _pause(self, wait_s: float, cause: str) -> None:
@@ -679,6 +711,23 @@ def _float_header(headers: Mapping[str, str], name: str) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+def _graphql_cost(payload: Any, default: int) -> int:
+    """The points a query cost, from the ``rateLimit { cost }`` the queries ask for."""
+    try:
+        return max(1, int(payload["data"]["rateLimit"]["cost"]))
+    except (KeyError, TypeError, ValueError):
+        return default
+
+
+def _graphql_rate_limited(payload: Any) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    errors = payload.get("errors") or []
+    return any(
+        isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors
+    )
 
 
 def _error_message(payload: bytes) -> str:

@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 MAX_PAGE_SIZE = 100
 MAX_NODE_LIMIT = 500_000
+DOCUMENT_CACHE_SIZE = 64
 HTML_BASE = "https://github.com"
 
 _ASSOCIATIONS = frozenset(
@@ -1020,6 +1021,7 @@ class GraphQLApi:
         self.snapshot = snapshot
         self.min_cost = min_cost
         self._commit_indexes: dict[str, dict[str, JSON]] = {}
+        self._documents: dict[str, DocumentNode] = {}
 
     @cached_property
     def schema(self) -> GraphQLSchema:
@@ -1042,13 +1044,7 @@ class GraphQLApi:
             raise _fail("A query attribute must be specified and must be a string.")
         variables = _variables(payload.get("variables"))
         operation_name = payload.get("operationName") or None
-        try:
-            document = parse(payload["query"])
-        except GraphQLError as exc:
-            raise GraphQLRequestError([format_error(exc)]) from None
-        errors = validate(self.schema, document)
-        if errors:
-            raise GraphQLRequestError([format_error(e) for e in errors])
+        document = self._document(payload["query"])
         operation = get_operation_ast(document, operation_name)
         if operation is None:
             raise _fail(
@@ -1079,6 +1075,23 @@ class GraphQLApi:
             cost=github_cost(walk.requests, self.min_cost),
             node_count=walk.nodes,
         )
+
+    def _document(self, query: str) -> DocumentNode:
+        """Parse and validate; valid documents are kept, as clients resend a few."""
+        document = self._documents.get(query)
+        if document is not None:
+            return document
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            raise GraphQLRequestError([format_error(exc)]) from None
+        errors = validate(self.schema, document)
+        if errors:
+            raise GraphQLRequestError([format_error(e) for e in errors])
+        if len(self._documents) >= DOCUMENT_CACHE_SIZE:
+            self._documents.pop(next(iter(self._documents)))
+        self._documents[query] = document
+        return document
 
     def _analyze(
         self,

@@ -152,6 +152,7 @@ class FaultConfig:
         object.__setattr__(self, "every", every)
         object.__setattr__(self, "schedule", schedule)
         if self.endpoints is not None:
+            object.__setattr__(self, "endpoints", frozenset(self.endpoints))
             unknown = set(self.endpoints) - set(ENDPOINT_KINDS)
             if unknown:
                 raise ValueError(f"unknown endpoint kinds {sorted(unknown)}")
@@ -212,11 +213,13 @@ class ServerConfig:
     latency_s: float = 0.0
     latency_jitter_s: float = 0.0
     latency_seed: int = 0
-    faults: FaultConfig = field(default_factory=FaultConfig)
+    faults: FaultConfig = field(default_factory=FaultConfig)  # a dict works too
     rewrite_urls: bool = True
     shutdown_timeout_s: float = 1.0
 
     def __post_init__(self) -> None:
+        if isinstance(self.faults, Mapping):  # from YAML (a Kedro catalog's options)
+            object.__setattr__(self, "faults", FaultConfig(**self.faults))
         if self.rate_limited_status not in (403, 429):
             raise ValueError("rate_limited_status must be 403 or 429")
         if self.graphql_rate_limited_status not in (200, 403, 429):
