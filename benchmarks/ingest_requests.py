@@ -1,7 +1,8 @@
-"""API requests per ingested PR and PRs per second: prreview's client against the way the
-original scripts fetched (sequential REST: list pulls, then comments, issue comments, files,
-commits, diff and linked issues per PR), in one run against the local GitHub-compatible
-server with simulated latency, plus a run where a small quota is the limit.
+"""API requests per ingested PR and PRs per second: prreview's client against the way
+the original scripts fetched (sequential REST: list pulls, then comments, issue
+comments, files, commits, diff and linked issues per PR), in one run against the local
+GitHub-compatible server with simulated latency, plus a run where a small quota is the
+limit.
 
     python benchmarks/ingest_requests.py [--latency 0.02] [--write docs/benchmarks.md]
 """
@@ -217,8 +218,9 @@ def table(
     latency: float,
 ) -> str:
     lines = [
-        f"Local GitHub-compatible server, {latency * 1000:.0f} ms simulated latency per "
-        "request; baseline and prreview measured in the same run on the same machine.",
+        f"Local GitHub-compatible server, {latency * 1000:.0f} ms simulated latency "
+        "per request; baseline and prreview measured in the same run on the same "
+        "machine.",
         "",
         "| data | fetcher | requests | PRs | requests/PR | PRs/s | PRs/s vs baseline |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -228,7 +230,8 @@ def table(
             lines.append(
                 f"| {label} | {result.name} | {result.requests} | "
                 f"{result.pull_requests} | {result.per_pr:.2f} | "
-                f"{result.prs_per_s:.1f} | {result.prs_per_s / baseline.prs_per_s:.1f}x |"
+                f"{result.prs_per_s:.1f} | "
+                f"{result.prs_per_s / baseline.prs_per_s:.1f}x |"
             )
     ceiling = quota_rate / paced.per_pr  # the fastest any client could go under it
     ours = rows[-1][1][1]
@@ -244,8 +247,8 @@ def table(
         f"{paced.per_pr:.2f} | {paced.prs_per_s:.1f} | {ceiling:.1f} | "
         f"{paced.prs_per_s / ceiling:.0%} | {paced.rate_limited} |",
         "",
-        f"At GitHub's 5,000 REST requests/hour per token, {ours.per_pr:.2f} requests/PR "
-        f"is about {5000 / ours.per_pr:,.0f} PRs/hour (baseline: "
+        f"At GitHub's 5,000 REST requests/hour per token, {ours.per_pr:.2f} "
+        f"requests/PR is about {5000 / ours.per_pr:,.0f} PRs/hour (baseline: "
         f"{5000 / baseline.per_pr:,.0f}).",
     ]
     return "\n".join(lines)

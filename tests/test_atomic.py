@@ -1,4 +1,5 @@
-"""Atomic writes leave the old file or the new one, and clean up after killed writers."""
+"""Atomic writes leave the old file or the new one,
+and clean up after killed writers."""
 
 from __future__ import annotations
 

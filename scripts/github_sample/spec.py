@@ -1,13 +1,15 @@
 """Hand-written description of the bundled GitHub sample.
 
-Content modules (``repo_*.py`` beside this file) each define ``REPO: RepoSpec``. The engine
-(``engine.py``) replays every pull request on a real git repository in a temporary folder, so
-diffs, SHAs and ``diff_hunk`` values are what git and GitHub would produce, and writes the
-snapshot as GitHub REST responses under ``data/01_raw/github_sample``.
+Content modules (``repo_*.py`` beside this file) each define ``REPO: RepoSpec``. The
+engine (``engine.py``) replays every pull request on a real git repository in a
+temporary folder, so diffs, SHAs and ``diff_hunk`` values are what git and GitHub would
+produce, and writes the snapshot as GitHub REST responses under
+``data/01_raw/github_sample``.
 
-Anchors are text, not line numbers: an anchor is a substring that must occur on exactly one
-line of the commented side of the diff (added or context lines for RIGHT, removed or context
-lines for LEFT). The engine fails loudly when it does not, so content stays consistent.
+Anchors are text, not line numbers: an anchor is a substring that must occur on exactly
+one line of the commented side of the diff (added or context lines for RIGHT, removed or
+context lines for LEFT). The engine fails loudly when it does not, so content stays
+consistent.
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ class FileChange:
 class Comment:
     """A pull-request review comment.
 
-    ``key`` names the comment inside its PR so replies can point at it with ``reply_to``;
-    a reply inherits path/anchor/side from its parent. ``outdated=True`` anchors the comment
-    on the PR's first commit; the PR's ``fixups`` must then change that line, and the
-    comment comes out with ``line: null`` and only ``original_line`` (as GitHub reports it).
-    ``start_anchor`` makes a multi-line comment (start_line .. line).
+    ``key`` names the comment inside its PR so replies can point at it with
+    ``reply_to``; a reply inherits path/anchor/side from its parent. ``outdated=True``
+    anchors the comment on the PR's first commit; the PR's ``fixups`` must then change
+    that line, and the comment comes out with ``line: null`` and only ``original_line``
+    (as GitHub reports it). ``start_anchor`` makes a multi-line comment
+    (start_line .. line).
     """
 
     key: str
@@ -84,8 +87,8 @@ class IssueComment:
 
 @dataclass(frozen=True)
 class PullSpec:
-    """A pull request: ``changes`` is its first commit, ``fixups`` an optional second commit
-    pushed after review (what makes ``outdated`` comments outdated)."""
+    """A pull request: ``changes`` is its first commit, ``fixups`` an optional second
+    commit pushed after review (what makes ``outdated`` comments outdated)."""
 
     title: str
     body: str

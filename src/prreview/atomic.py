@@ -1,4 +1,5 @@
-"""Crash-safe file writes: a reader sees the old file or the new one, never half of one."""
+"""Crash-safe file writes: a reader sees the old file or the new one,
+never half of one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ TMP_PREFIX = ".tmp-"
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync it, then rename over ``path``.
+    """Write to a temporary file in the same folder, fsync it,
+    then rename over ``path``.
 
     Temporaries are named after their target, so rewriting a file also removes what an
     earlier, killed write of that same file left behind.

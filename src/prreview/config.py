@@ -1,7 +1,8 @@
 """Configuration loading: conf/local/credentials*.yml also applies to ``--env prod``.
 
-Kedro reads base + the run environment only, so with ``--env prod`` the token a user keeps
-in conf/local would be ignored. Secrets stay in one git-ignored place for every environment.
+Kedro reads base + the run environment only, so with ``--env prod`` the token a user
+keeps in conf/local would be ignored. Secrets stay in one git-ignored place for every
+environment.
 """
 
 from __future__ import annotations

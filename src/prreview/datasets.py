@@ -1,8 +1,8 @@
-"""Kedro datasets of the project: where the GitHub API is, where ingest keeps its state, and
-JSON Lines files written atomically.
+"""Kedro datasets of the project: where the GitHub API is, where ingest keeps its state,
+and JSON Lines files written atomically.
 
-Paths, endpoints and credentials live in the catalog, so nodes stay free of I/O details and
-``conf/prod`` can point the very same pipeline at api.github.com.
+Paths, endpoints and credentials live in the catalog, so nodes stay free of I/O details
+and ``conf/prod`` can point the very same pipeline at api.github.com.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
     """Loads a :class:`GitHubEndpoint`.
 
     With ``serve_snapshot`` set, loading starts the local GitHub-compatible server on
-    127.0.0.1 over that snapshot folder and points the endpoint at it; the server stops when
-    Kedro releases the dataset or the process exits. The token comes from the catalog's
-    ``credentials`` (``token:``) or the ``GITHUB_TOKEN`` environment variable.
+    127.0.0.1 over that snapshot folder and points the endpoint at it; the server stops
+    when Kedro releases the dataset or the process exits. The token comes from the
+    catalog's ``credentials`` (``token:``) or the ``GITHUB_TOKEN`` environment variable.
     """
 
     def __init__(
@@ -112,7 +112,8 @@ class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
 
 
 class IngestStoreDataset(AbstractDataset[None, IngestStore]):
-    """Loads the :class:`IngestStore` rooted at ``path`` (state.sqlite and raw partitions)."""
+    """Loads the :class:`IngestStore` rooted at ``path``
+    (state.sqlite and raw partitions)."""
 
     def __init__(self, path: str, metadata: dict[str, Any] | None = None) -> None:
         self._path = path
@@ -132,7 +133,8 @@ class IngestStoreDataset(AbstractDataset[None, IngestStore]):
 
 
 class JSONLinesDataset(AbstractDataset[list[dict[str, Any]], list[dict[str, Any]]]):
-    """A list of JSON objects, one per line, saved atomically (temp file, fsync, rename)."""
+    """A list of JSON objects, one per line, saved atomically
+    (temp file, fsync, rename)."""
 
     def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
         self._filepath = Path(filepath)

@@ -1,5 +1,5 @@
-"""Project pipelines: each folder under pipelines/ is found by name; ``__default__`` runs
-them in the order of the flow."""
+"""Project pipelines: each folder under pipelines/ is found by name; ``__default__``
+runs them in the order of the flow."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Run a coroutine to completion from synchronous code, even inside a running event loop.
+"""Run a coroutine to completion from synchronous code,
+even inside a running event loop.
 
-Kedro nodes are synchronous (``--async`` only threads dataset I/O), and notebooks already
-run a loop; a fresh loop in a worker thread serves both.
+Kedro nodes are synchronous (``--async`` only threads dataset I/O), and notebooks
+already run a loop; a fresh loop in a worker thread serves both.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Records that cross pipeline boundaries.
 
-Every stage that writes or reads one of these validates it here, so a field renamed upstream
-fails loudly at the boundary instead of silently turning into ``None`` three stages later.
-Authors are pseudonymised with :func:`hash_login` before anything is written.
+Every stage that writes or reads one of these validates it here, so a field renamed
+upstream fails loudly at the boundary instead of silently turning into ``None`` three
+stages later. Authors are pseudonymised with :func:`hash_login` before anything is
+written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class RecordError(ValueError):
 
 
 def hash_login(login: str | None) -> str | None:
-    """Pseudonymise a GitHub login: stable across runs, so "same author" stays comparable."""
+    """Pseudonymise a GitHub login: stable across runs,
+    so "same author" stays comparable."""
     if login is None:
         return None
     return hashlib.sha256(login.strip().lower().encode()).hexdigest()[:16]
@@ -167,7 +169,8 @@ ModelT = TypeVar("ModelT", bound=Record)
 def validate_records(
     model: type[ModelT], rows: Iterable[dict[str, Any]]
 ) -> list[ModelT]:
-    """Validate rows read at a boundary; the error names the record and field at fault."""
+    """Validate rows read at a boundary;
+    the error names the record and field at fault."""
     records = []
     for index, row in enumerate(rows):
         try:

@@ -1,6 +1,5 @@
 """Project settings: configuration layout and hooks."""
 
-
 from prreview.config import ProjectConfigLoader
 
 CONFIG_LOADER_CLASS = ProjectConfigLoader
@@ -11,6 +10,12 @@ CONFIG_LOADER_ARGS = {
     "config_patterns": {
         "catalog": ["catalog*", "catalog*/**", "**/catalog*"],
         "parameters": ["parameters*", "parameters*/**", "**/parameters*"],
-        "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
+        # Not "credentials*": conf/local/credentials.example.yml must not be loaded.
+        "credentials": [
+            "credentials.yml",
+            "credentials_*.yml",
+            "**/credentials.yml",
+            "**/credentials_*.yml",
+        ],
     },
 }

@@ -1,4 +1,5 @@
-"""split_diff on real git output: renames, deletions, binaries, CRLF, no final newline."""
+"""split_diff on real git output:
+renames, deletions, binaries, CRLF, no final newline."""
 
 from __future__ import annotations
 

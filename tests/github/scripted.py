@@ -1,8 +1,9 @@
-"""A scripted HTTP server on 127.0.0.1 for client tests: each route plays a list of steps
-(a status, a dropped connection, a truncated body, a hang), the last step repeating.
+"""A scripted HTTP server on 127.0.0.1 for client tests: each route plays a list of
+steps (a status, a dropped connection, a truncated body, a hang), the last step
+repeating.
 
-The snapshot server (prreview.github.server) covers GitHub's behaviour as a whole; this one
-pins exact sequences ("502, then 200") that a client test needs to assert on.
+The snapshot server (prreview.github.server) covers GitHub's behaviour as a whole; this
+one pins exact sequences ("502, then 200") that a client test needs to assert on.
 """
 
 from __future__ import annotations

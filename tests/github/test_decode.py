@@ -1,4 +1,5 @@
-"""decode_repository: GraphQL nodes to validated records; malformed PRs skipped with a reason."""
+"""decode_repository: GraphQL nodes to validated records;
+malformed PRs skipped with a reason."""
 
 from __future__ import annotations
 

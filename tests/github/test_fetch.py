@@ -66,7 +66,9 @@ def test_renamed_repository_resolves_to_its_canonical_name() -> None:
 
 def test_review_threads_beyond_the_first_page_are_fetched() -> None:
     small, _, client = against_sample(
-        lambda c: fetch_repository(c, "ferrous-labs/rivet", FetchOptions(thread_page_size=2))
+        lambda c: fetch_repository(
+            c, "ferrous-labs/rivet", FetchOptions(thread_page_size=2)
+        )
     )
     large, _, _ = against_sample(
         lambda c: fetch_repository(c, "ferrous-labs/rivet", FetchOptions())
@@ -79,7 +81,9 @@ def test_review_threads_beyond_the_first_page_are_fetched() -> None:
 
 def test_max_prs_and_merged_window() -> None:
     limited, _, _ = against_sample(
-        lambda c: fetch_repository(c, "quarry-rs/quarry", FetchOptions(max_prs_per_repo=3))
+        lambda c: fetch_repository(
+            c, "quarry-rs/quarry", FetchOptions(max_prs_per_repo=3)
+        )
     )
     assert len(limited.pull_requests) == 3 and len(limited.diffs) == 3
     everything, _, _ = against_sample(
@@ -129,7 +133,9 @@ def test_a_small_quota_is_paced_without_a_single_refusal() -> None:
 
 def test_unavailable_repository() -> None:
     with pytest.raises(RepositoryUnavailable):
-        against_sample(lambda c: fetch_repository(c, "ghost-org/deleted-lib", FetchOptions()))
+        against_sample(
+            lambda c: fetch_repository(c, "ghost-org/deleted-lib", FetchOptions())
+        )
 
 
 def test_discovery_orders_by_stars_and_applies_qualifiers() -> None:
@@ -143,7 +149,9 @@ def test_discovery_orders_by_stars_and_applies_qualifiers() -> None:
     assert names[0] == "pyshelf/shelfdb", "explicit seeds first, renamed to canonical"
     assert names.count("pyshelf/shelfdb") == 1, "the search hit is deduplicated"
     searched = universe[1:]
-    assert [r["stars"] for r in searched] == sorted((r["stars"] for r in searched), reverse=True)
+    assert [r["stars"] for r in searched] == sorted(
+        (r["stars"] for r in searched), reverse=True
+    )
     assert {r["language"] for r in universe} == {"Python", "Rust"}
     assert "oldguard/legacy-utils" not in names, "archived repositories are excluded"
     assert [(e["repo"], e["http_status"]) for e in errors] == [
@@ -155,12 +163,15 @@ def test_discovery_orders_by_stars_and_applies_qualifiers() -> None:
 def test_search_queries_combine_qualifiers() -> None:
     queries = search_queries(
         DiscoveryOptions(
-            languages=("Go",), licenses=("mit", "apache-2.0"), min_stars=50,
+            languages=("Go",),
+            licenses=("mit", "apache-2.0"),
+            min_stars=50,
             pushed_after="2025-01-01",
         )
     )
     assert queries == [
-        "language:Go license:mit stars:>=50 pushed:>2025-01-01 archived:false fork:false",
+        "language:Go license:mit stars:>=50 pushed:>2025-01-01 archived:false "
+        "fork:false",
         "language:Go license:apache-2.0 stars:>=50 pushed:>2025-01-01 archived:false "
         "fork:false",
     ]
@@ -206,7 +217,9 @@ def test_graphql_null_repository_with_an_error_is_a_payload_error() -> None:
 def test_graphql_not_found_is_unavailable() -> None:
     with pytest.raises(RepositoryUnavailable):
         scripted_fetch(
-            graphql_answer({"repository": None}, [{"type": "NOT_FOUND", "message": "x"}])
+            graphql_answer(
+                {"repository": None}, [{"type": "NOT_FOUND", "message": "x"}]
+            )
         )
 
 

@@ -1,8 +1,9 @@
 """Split a pull request's unified diff into GitHub-style per-file patches.
 
-unidiff reads the file headers (renames, binaries, added and deleted files); the patch text
-itself is sliced from the original diff, byte for byte, because unidiff re-renders hunk
-headers (``@@ -1 +0,0 @@`` becomes ``@@ -1,1 +0,0 @@``) and GitHub's ``patch`` does not.
+unidiff reads the file headers (renames, binaries, added and deleted files); the patch
+text itself is sliced from the original diff, byte for byte, because unidiff re-renders
+hunk headers (``@@ -1 +0,0 @@`` becomes ``@@ -1,1 +0,0 @@``) and GitHub's ``patch`` does
+not.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Async GitHub API client: one aiohttp session, a concurrency limit, GitHub's rate limits,
-retries with backoff and jitter, Link pagination, GraphQL and on-disk conditional requests.
+"""Async GitHub API client: one aiohttp session, a concurrency limit, GitHub's rate
+limits, retries with backoff and jitter, Link pagination, GraphQL and on-disk
+conditional requests.
 
-The same client talks to api.github.com in prod and to the local snapshot server offline;
-nothing here knows which.
+The same client talks to api.github.com in prod and to the local snapshot server
+offline; nothing here knows which.
 """
 
 from __future__ import annotations
@@ -197,15 +198,16 @@ def _parse_link_header(value: str | None) -> dict[str, str]:
 
 
 def endpoint_of(url: str) -> str:
-    """The path of a URL without host and query: what error logs call the API endpoint."""
+    """The path of a URL without host and query:
+    what error logs call the API endpoint."""
     return urlsplit(url).path or "/"
 
 
 class GitHubClient:
     """Use as ``async with GitHubClient(config, token) as client``.
 
-    ``on_event`` receives a :class:`RetryEvent` for every request that was retried or failed,
-    so callers can keep a per-repository error log without parsing log lines.
+    ``on_event`` receives a :class:`RetryEvent` for every request that was retried or
+    failed, so callers can keep a per-repository error log without parsing log lines.
     """
 
     def __init__(
@@ -254,7 +256,7 @@ class GitHubClient:
     def set_event_handler(self, on_event: Callable[[RetryEvent], None] | None) -> None:
         self._on_event = on_event
 
-    # -- public API ---------------------------------------------------------------------
+    # -- public API --------------------------------------------------------------------
 
     def url(self, path: str, params: dict[str, Any] | None = None) -> str:
         url = path if "://" in path else self.config.base_url.rstrip("/") + path
@@ -288,7 +290,8 @@ class GitHubClient:
         )
 
     async def get_diff(self, owner: str, name: str, number: int) -> str:
-        """The unified diff of a pull request; :class:`DiffTooLarge` when GitHub refuses."""
+        """The unified diff of a pull request;
+        :class:`DiffTooLarge` when GitHub refuses."""
         response = await self.get(
             f"/repos/{owner}/{name}/pulls/{number}", kind="diff", accept=DIFF_MEDIA_TYPE
         )
@@ -353,7 +356,7 @@ class GitHubClient:
             )
         return payload
 
-    # -- the request loop ---------------------------------------------------------------
+    # -- the request loop --------------------------------------------------------------
 
     async def _request(
         self,
@@ -466,22 +469,9 @@ class GitHubClient:
         self.stats.requests[kind] += 1
         quota.in_flight += 1
         try:
-            async with self._semaphore:
-                async with self._session.request(
-                    method, url, headers=headers, data=body
-                ) as raw:
-                    payload = await raw.read()
-                    status = raw.status
-                    response_headers = CIMultiDict(raw.headers)
-                    final_url = str(raw.url)
-        except TimeoutError as error:
-            raise _Retry("timeout", None) from error
-        except aiohttp.ClientPayloadError as error:
-            raise _Retry("truncated_body", None) from error
-        except aiohttp.ServerDisconnectedError as error:
-            raise _Retry("connection_dropped", None) from error
-        except aiohttp.ClientConnectionError as error:
-            raise _Retry("connection_error", None) from error
+            status, response_headers, payload, final_url = await self._send(
+                method, url, headers, body
+            )
         finally:
             quota.in_flight -= 1
             if probe is not None:
@@ -512,6 +502,28 @@ class GitHubClient:
         return Response(
             status, final_url, response_headers, payload, links, False, parsed
         )
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, CIMultiDict[str], bytes, str]:
+        """One HTTP exchange: status, headers, body and final URL; transport
+        failures become retryable."""
+        assert self._session is not None
+        try:
+            async with self._semaphore:
+                async with self._session.request(
+                    method, url, headers=headers, data=body
+                ) as raw:
+                    payload = await raw.read()
+                    return raw.status, CIMultiDict(raw.headers), payload, str(raw.url)
+        except TimeoutError as error:
+            raise _Retry("timeout", None) from error
+        except aiohttp.ClientPayloadError as error:
+            raise _Retry("truncated_body", None) from error
+        except aiohttp.ServerDisconnectedError as error:
+            raise _Retry("connection_dropped", None) from error
+        except aiohttp.ClientConnectionError as error:
+            raise _Retry("connection_error", None) from error
 
     def _raise_for_status(
         self,
@@ -569,7 +581,7 @@ class GitHubClient:
             endpoint=endpoint,
         )
 
-    # -- pacing -------------------------------------------------------------------------
+    # -- pacing ------------------------------------------------------------------------
 
     def _update_quota(self, resource: str, headers: Mapping[str, str]) -> None:
         remaining = headers.get("X-RateLimit-Remaining")
@@ -726,7 +738,8 @@ def _graphql_rate_limited(payload: Any) -> bool:
         return False
     errors = payload.get("errors") or []
     return any(
-        isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors
+        isinstance(error, dict) and error.get("type") == "RATE_LIMITED"
+        for error in errors
     )
 
 

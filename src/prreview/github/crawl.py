@@ -3,8 +3,8 @@
 Iteration *i* owns the next N repositories of the universe. Each repository is fetched,
 its raw partition written atomically, then marked done in the state store; a rerun skips
 what is done and fetches what is not. A repository that still fails after the client's
-retries is recorded as failed and the iteration goes on; an iteration where too many fail is
-retried (configurable) and then skipped.
+retries is recorded as failed and the iteration goes on; an iteration where too many
+fail is retried (configurable) and then skipped.
 """
 
 from __future__ import annotations
@@ -229,7 +229,8 @@ async def run_iteration(
     plan: CrawlPlan,
     options: FetchOptions,
 ) -> IterationSummary:
-    """Fetch every unfinished repository of the iteration; retry it if too many failed."""
+    """Fetch every unfinished repository of the iteration;
+    retry it if too many failed."""
     while True:
         attempt = store.begin_attempt(iteration)
         await _run_attempt(client, store, iteration, plan, options)
@@ -240,7 +241,8 @@ async def run_iteration(
             break
         if attempt > plan.iteration_retries:
             logger.error(
-                "Iteration %d: %d of %d repositories failed after %d attempts; skipping it",
+                "Iteration %d: %d of %d repositories failed after %d attempts; "
+                "skipping it",
                 iteration,
                 failed,
                 len(repos),
@@ -286,7 +288,8 @@ async def run_iteration(
 async def crawl(
     client: GitHubClient, store: IngestStore, plan: CrawlPlan, options: FetchOptions
 ) -> CrawlReport:
-    """Run up to ``plan.iterations_per_run`` iterations, resuming an unfinished one first."""
+    """Run up to ``plan.iterations_per_run`` iterations,
+    resuming an unfinished one first."""
     report = CrawlReport()
     progress = store.progress()
     logger.info(

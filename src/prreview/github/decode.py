@@ -1,8 +1,8 @@
 """Turn raw GraphQL/REST payloads of one repository into validated records.
 
 Decoding is pure and repeatable from the raw partitions, so a change here never needs a
-re-crawl. A pull request whose payload is malformed is skipped and reported with its reason;
-the rest of the repository still decodes.
+re-crawl. A pull request whose payload is malformed is skipped and reported with its
+reason; the rest of the repository still decodes.
 """
 
 from __future__ import annotations
@@ -247,7 +247,8 @@ def _pull_diff(
 
 
 def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
-    """Records of one raw partition; malformed pull requests are skipped with a reason."""
+    """Records of one raw partition;
+    malformed pull requests are skipped with a reason."""
     fetched = RepositoryFetch.from_json(raw)
     repo = fetched.canonical_name
     decoded = DecodedRepository()

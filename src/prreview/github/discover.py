@@ -1,4 +1,5 @@
-"""Build the repository universe: search queries plus an explicit list, in a stable order."""
+"""Build the repository universe: search queries plus an explicit list,
+in a stable order."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from prreview.github.client import GitHubClient
 from prreview.github.errors import GitHubError
 from prreview.github.fetch import split_full_name
-from prreview.schemas import IngestError, Repository
 from prreview.github.store import utc_now
+from prreview.schemas import IngestError, Repository
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ def _discovery_error(error: GitHubError, repo: str | None) -> dict[str, Any]:
 async def discover(
     client: GitHubClient, options: DiscoveryOptions
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Repositories in universe order (explicit first, then by stars) and discovery errors."""
+    """Repositories in universe order (explicit first, then by stars)
+    and discovery errors."""
     errors: list[dict[str, Any]] = []
     explicit: list[Repository] = []
     for full_name in options.explicit:

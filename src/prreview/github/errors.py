@@ -1,4 +1,7 @@
-"""Errors raised by the GitHub client. Messages carry URLs and statuses, never credentials."""
+"""Errors raised by the GitHub client.
+
+Messages carry URLs and statuses, never credentials.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +38,8 @@ class DiffTooLarge(GitHubError):
 
 
 class PayloadError(GitHubError):
-    """A response arrived but is not what the API promises (invalid JSON, missing fields)."""
+    """A response arrived but is not what the API promises
+    (invalid JSON, missing fields)."""
 
 
 class RateLimitWaitTooLong(GitHubError):

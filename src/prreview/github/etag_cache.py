@@ -1,8 +1,9 @@
 """On-disk cache of conditional-request validators.
 
-GitHub answers ``If-None-Match`` with 304 when a resource has not changed, and a 304 costs no
-quota. Keeping the ETag and the body on disk makes re-fetching an unchanged repository free
-across runs and crashes. SQLite gives atomic writes; bodies are zlib-compressed.
+GitHub answers ``If-None-Match`` with 304 when a resource has not changed, and a 304
+costs no quota. Keeping the ETag and the body on disk makes re-fetching an unchanged
+repository free across runs and crashes. SQLite gives atomic writes; bodies are
+zlib-compressed.
 """
 
 from __future__ import annotations

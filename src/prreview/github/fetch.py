@@ -1,8 +1,8 @@
 """Fetch one repository's merged pull requests with as few API calls as GitHub allows.
 
-GraphQL brings a page of pull requests together with their review threads, comments, linked
-issues, commit SHAs and file lists; REST brings each diff (GraphQL has none). For a page of
-20 PRs that is 1 GraphQL call plus 20 diff calls: about 1.05 calls per PR.
+GraphQL brings a page of pull requests together with their review threads, comments,
+linked issues, commit SHAs and file lists; REST brings each diff (GraphQL has none). For
+a page of 20 PRs that is 1 GraphQL call plus 20 diff calls: about 1.05 calls per PR.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def _graphql_data(payload: dict[str, Any], full_name: str) -> dict[str, Any]:
             )
         messages = "; ".join(str(error.get("message")) for error in errors)
         raise PayloadError(
-            f"GraphQL answer for {full_name} has no repository: {messages or 'no data'}",
+            f"GraphQL answer for {full_name} has no repository: "
+            f"{messages or 'no data'}",
             endpoint="/graphql",
             error_type="malformed_payload",
         )
@@ -146,10 +147,49 @@ async def _diff_or_files(
         ]
 
 
+async def _take_page(
+    client: GitHubClient,
+    owner: str,
+    name: str,
+    nodes: list[Any],
+    options: FetchOptions,
+    result: RepositoryFetch,
+    diff_tasks: list[asyncio.Task[None]],
+) -> bool:
+    """Keep the page's PRs that are in the window and start their diffs.
+
+    True once a PR updated before the window is seen: pages come most recently
+    updated first, so no later page can hold more.
+    """
+    for pull in nodes:
+        if pull is None or not isinstance(pull.get("number"), int):
+            result.skipped.append(
+                {"reason": "malformed_pull_request", "node": repr(pull)[:200]}
+            )
+            continue
+        updated_at = pull.get("updatedAt") or ""
+        if options.merged_after and updated_at < options.merged_after:
+            return True
+        if not _in_window(pull, options):
+            continue
+        if len(result.pull_requests) >= options.max_prs_per_repo:
+            break
+        if pull.get("reviewThreads", {}).get("pageInfo", {}).get("hasNextPage"):
+            await _remaining_threads(client, owner, name, pull, options)
+        result.pull_requests.append(pull)
+        diff_tasks.append(
+            asyncio.create_task(
+                _diff_or_files(client, owner, name, pull["number"], result)
+            )
+        )
+    return False
+
+
 async def fetch_repository(
     client: GitHubClient, full_name: str, options: FetchOptions
 ) -> RepositoryFetch:
-    """Merged PRs in the window (newest first, up to ``max_prs_per_repo``) with diffs."""
+    """Merged PRs in the window (newest first, up to ``max_prs_per_repo``)
+    with diffs."""
     owner, name = split_full_name(full_name)
     result = RepositoryFetch(requested_name=full_name, canonical_name=full_name)
     cursor: str | None = None
@@ -169,29 +209,9 @@ async def fetch_repository(
             repository = _graphql_data(payload, full_name)
             result.canonical_name = repository.get("nameWithOwner") or full_name
             connection = repository["pullRequests"]
-            reached_window_start = False
-            for pull in connection["nodes"]:
-                if pull is None or not isinstance(pull.get("number"), int):
-                    result.skipped.append(
-                        {"reason": "malformed_pull_request", "node": repr(pull)[:200]}
-                    )
-                    continue
-                updated_at = pull.get("updatedAt") or ""
-                if options.merged_after and updated_at < options.merged_after:
-                    reached_window_start = True
-                    break
-                if not _in_window(pull, options):
-                    continue
-                if len(result.pull_requests) >= options.max_prs_per_repo:
-                    break
-                if pull.get("reviewThreads", {}).get("pageInfo", {}).get("hasNextPage"):
-                    await _remaining_threads(client, owner, name, pull, options)
-                result.pull_requests.append(pull)
-                diff_tasks.append(
-                    asyncio.create_task(
-                        _diff_or_files(client, owner, name, pull["number"], result)
-                    )
-                )
+            reached_window_start = await _take_page(
+                client, owner, name, connection["nodes"], options, result, diff_tasks
+            )
             page_info = connection["pageInfo"]
             if reached_window_start or not page_info["hasNextPage"]:
                 break

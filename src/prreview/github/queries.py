@@ -1,9 +1,10 @@
-"""GraphQL documents the client sends. The local server answers exactly these (and any other
-query over the same subset of GitHub's schema), so they are the contract between the two.
+"""GraphQL documents the client sends. The local server answers exactly these (and any
+other query over the same subset of GitHub's schema), so they are the contract between
+the two.
 
 One ``PULL_REQUESTS_PAGE`` call returns a page of merged pull requests with their review
-threads, review comments, conversation comments, linked issues, labels, commit SHAs and file
-list: what the REST API spreads over five calls per PR.
+threads, review comments, conversation comments, linked issues, labels, commit SHAs and
+file list: what the REST API spreads over five calls per PR.
 """
 
 PULL_REQUEST_FIELDS = """
@@ -91,7 +92,8 @@ fragment ReviewThreadFields on PullRequestReviewThread {
 PULL_REQUESTS_PAGE = (
     """
 query PullRequestsPage(
-  $owner: String!, $name: String!, $pageSize: Int!, $cursor: String, $threadPageSize: Int!
+  $owner: String!, $name: String!, $pageSize: Int!, $cursor: String,
+  $threadPageSize: Int!
 ) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {

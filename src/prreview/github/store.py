@@ -1,9 +1,9 @@
-"""Durable ingest state: the repository universe, iterations, per-repository status, errors,
-and the raw partitions fetched for each repository.
+"""Durable ingest state: the repository universe, iterations, per-repository status,
+errors, and the raw partitions fetched for each repository.
 
-SQLite (WAL) holds the state; raw partitions are gzip JSON files written atomically before
-their repository is marked done, so a kill at any instant leaves either a finished
-repository or one that will be fetched again, never a half-written one.
+SQLite (WAL) holds the state; raw partitions are gzip JSON files written atomically
+before their repository is marked done, so a kill at any instant leaves either a
+finished repository or one that will be fetched again, never a half-written one.
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ class IngestStore:
         return [json.loads(row[0]) for row in rows]
 
     def extend_universe(self, repositories: Iterable[dict[str, Any]]) -> int:
-        """Append repositories not yet known (case-insensitive); existing order never moves."""
+        """Append repositories not yet known (case-insensitive);
+        existing order never moves."""
         added = 0
         with self._transaction() as db:
             (next_position,) = db.execute(
@@ -172,7 +173,8 @@ class IngestStore:
 
     def pull_request_count(self, iteration: int) -> int:
         rows = self._query(
-            "SELECT COALESCE(SUM(pull_requests), 0) FROM repo_status WHERE iteration = ?",
+            "SELECT COALESCE(SUM(pull_requests), 0) FROM repo_status "
+            "WHERE iteration = ?",
             [iteration],
         )
         return int(rows[0][0])
@@ -266,7 +268,8 @@ class IngestStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE repo_status SET status = ?, attempts = attempts + 1, "
-                "pull_requests = ?, updated_at = ? WHERE iteration = ? AND full_name = ?",
+                "pull_requests = ?, updated_at = ? "
+                "WHERE iteration = ? AND full_name = ?",
                 (status, pull_requests, utc_now(), iteration, full_name),
             )
             db.executemany(

@@ -1,11 +1,10 @@
-"""Kill a real `kedro run --pipeline=ingest` with SIGKILL mid-iteration (and mid-export),
-resume it, and compare every partition with an uninterrupted run."""
+"""Kill a real `kedro run --pipeline=ingest` with SIGKILL mid-iteration (and
+mid-export), resume it, and compare every partition with an uninterrupted run."""
 
 from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[3]
 pytestmark = pytest.mark.slow
 
 SLOW_SERVER = """
@@ -27,23 +25,6 @@ github_api:
   server:
     latency_s: 0.03
 """
-
-
-def make_project(target: Path, slow: bool) -> Path:
-    """A copy of the project with its own data folder; the sample is linked."""
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
-    shutil.copytree(
-        ROOT / "conf", target / "conf", ignore=shutil.ignore_patterns("credentials.yml")
-    )
-    (target / "src").mkdir()  # Kedro wants one; the package comes from the install
-    (target / "data" / "01_raw").mkdir(parents=True)
-    (target / "data" / "01_raw" / "github_sample").symlink_to(
-        ROOT / "data" / "01_raw" / "github_sample"
-    )
-    if slow:
-        (target / "conf" / "local" / "catalog_slow.yml").write_text(SLOW_SERVER)
-    return target
 
 
 def kedro_run(project: Path) -> subprocess.Popen[bytes]:
@@ -110,13 +91,14 @@ def snapshot_outputs(project: Path) -> dict[str, bytes]:
     return files
 
 
-def test_killed_runs_resume_to_the_uninterrupted_result(tmp_path) -> None:
-    reference = make_project(tmp_path / "reference", slow=False)
+def test_killed_runs_resume_to_the_uninterrupted_result(project_copy) -> None:
+    reference = project_copy("reference")
     run_to_completion(reference)
     expected = snapshot_outputs(reference)
+    assert (reference / "mlflow.db").exists(), "kedro-mlflow tracked the run locally"
     assert any(name.endswith(".jsonl") for name in expected)
 
-    crashed = make_project(tmp_path / "crashed", slow=True)
+    crashed = project_copy("crashed", {"catalog_slow.yml": SLOW_SERVER})
     kill_points = [
         lambda: done_repos(crashed) >= 1,
         lambda: done_repos(crashed) >= 5,

@@ -1,8 +1,9 @@
-"""Ingest nodes. The work happens in :mod:`prreview.github`; these wire it to the catalog.
+"""Ingest nodes. The work happens in :mod:`prreview.github`;
+these wire it to the catalog.
 
 ``fetch_iterations`` is the one node with side effects by design: a 50-hour crawl must
-persist each repository as it finishes (through the ingest store the catalog hands it), not
-when the node returns. Everything after it is a pure function of the raw partitions.
+persist each repository as it finishes (through the ingest store the catalog hands it),
+not when the node returns. Everything after it is a pure function of the raw partitions.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def _client(endpoint: GitHubEndpoint, params: ClientParams) -> GitHubClient:
 def discover_repositories(
     github_api: GitHubEndpoint, ingest_store: IngestStore, ingest: IngestParams
 ) -> list[dict[str, Any]]:
-    """The repository universe: discovered once, then stable (extended on ``refresh``)."""
+    """The repository universe: discovered once,
+    then stable (extended on ``refresh``)."""
     known = ingest_store.universe()
     if known and not ingest.discovery.refresh:
         logger.info("Repository universe: %d repositories (stored)", len(known))
@@ -135,7 +137,8 @@ def fetch_iterations(
     repository_universe: list[dict[str, Any]],
     ingest: IngestParams,
 ) -> dict[str, Any]:
-    """Run the next iteration(s); returns what was done and which iterations to export."""
+    """Run the next iteration(s);
+    returns what was done and which iterations to export."""
     if not repository_universe:
         logger.warning("The repository universe is empty: nothing to ingest")
     plan = CrawlPlan(**ingest.iterations.model_dump())
@@ -178,9 +181,9 @@ def normalize_partitions(
                 ingest_store.read_raw(iteration, full_name), iteration
             )
             key = partition_key(iteration, full_name)
-            for name in outputs:
+            for name, partitions in outputs.items():
                 rows = dump_records(getattr(decoded, name))
-                outputs[name][key] = rows
+                partitions[key] = rows
                 counts[name] += len(rows)
             decode_errors.extend(
                 {
@@ -219,7 +222,8 @@ def normalize_partitions(
 def confirm_export(
     ingest_store: IngestStore, ingest_run: dict[str, Any], ingest_export: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Mark exported iterations (their partitions are saved by now) and report the run."""
+    """Mark exported iterations (their partitions are saved by now)
+    and report the run."""
     ingest_store.mark_exported(ingest_export["iterations"])
     errors = ingest_store.errors()
     report = {

@@ -1,0 +1,40 @@
+"""Fixtures shared across the suite."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "data" / "01_raw" / "github_sample"
+
+
+def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path:
+    """A copy of the project (pyproject, conf) with a data folder of its own.
+
+    The bundled sample is linked, not copied; ``src`` is an empty folder because Kedro
+    wants one while the package itself comes from the installed project.
+    """
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    shutil.copytree(
+        ROOT / "conf", target / "conf", ignore=shutil.ignore_patterns("credentials.yml")
+    )
+    shutil.copy(ROOT / "conf" / "base" / "credentials.yml", target / "conf" / "base")
+    (target / "src").mkdir()
+    (target / "data" / "01_raw").mkdir(parents=True)
+    (target / "data" / "01_raw" / "github_sample").symlink_to(SAMPLE)
+    for name, text in (local_conf or {}).items():
+        (target / "conf" / "local" / name).write_text(text)
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Callable[..., Path]:
+    def make(name: str = "project", local_conf: dict[str, str] | None = None) -> Path:
+        return copy_project(tmp_path / name, local_conf)
+
+    return make

@@ -1,0 +1,91 @@
+"""The Kedro project as a user meets it: settings, registry, environments and
+a real session."""
+
+from __future__ import annotations
+
+import json
+
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+from prreview.config import ProjectConfigLoader
+from prreview.pipeline_registry import register_pipelines
+from prreview.runtime import run_async
+from prreview.settings import CONFIG_LOADER_ARGS
+from tests.conftest import ROOT
+
+TOKEN = "ghp_PROJECTTESTTOKEN0123456789abcdefghi"
+
+
+def test_registry_has_every_built_pipeline_and_a_default() -> None:
+    bootstrap_project(ROOT)
+    pipelines = register_pipelines()
+    assert {"__default__", "ingest"} <= set(pipelines)
+    assert set(pipelines["__default__"].nodes) >= set(pipelines["ingest"].nodes)
+    names = [node.name for node in pipelines["ingest"].nodes]
+    assert all(name.endswith("_node") for name in names)
+
+
+def test_local_credentials_also_apply_to_prod(project_copy) -> None:
+    project = project_copy(
+        local_conf={"credentials.yml": f"github:\n  token: {TOKEN}\n"}
+    )
+    for env in ("local", "prod", None):
+        loader = ProjectConfigLoader(
+            conf_source=str(project / "conf"),
+            env=env,
+            **CONFIG_LOADER_ARGS,
+        )
+        assert loader["credentials"]["github"]["token"] == TOKEN, env
+    base_only = project_copy("no-local")
+    loader = ProjectConfigLoader(
+        conf_source=str(base_only / "conf"),
+        env="prod",
+        **CONFIG_LOADER_ARGS,
+    )
+    assert loader["credentials"]["github"]["token"] is None
+
+
+def test_prod_points_at_github_and_merges_parameters_softly(
+    project_copy, monkeypatch
+) -> None:
+    project = project_copy()
+    monkeypatch.chdir(project)
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project, env="prod") as session:
+        context = session.load_context()
+        ingest = context.params["ingest"]  # validated into IngestParams by Kedro
+        assert ingest.iterations.repos_per_iteration == 40
+        assert ingest.client.concurrency == 60
+        assert ingest.iterations.iteration_retries == 1, "inherited from base"
+        catalog_config = context.config_loader["catalog"]
+        assert catalog_config["github_api"]["base_url"] == "https://api.github.com"
+        assert "serve_snapshot" not in catalog_config["github_api"]
+
+
+def test_a_real_session_runs_ingest_on_the_bundled_sample(
+    project_copy, monkeypatch
+) -> None:
+    project = project_copy()
+    monkeypatch.chdir(project)  # kedro runs from the project root
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        session.run(pipeline_names=["ingest"])
+    report = json.loads((project / "data/08_reporting/ingest_report.json").read_text())
+    assert report["progress"]["done"] == report["progress"]["universe"] == 8
+    assert report["records"]["review_comments"] >= 400
+    partitions = list(
+        (project / "data/02_intermediate/review_comments").rglob("*.jsonl")
+    )
+    assert len(partitions) == 8
+
+
+def test_run_async_works_inside_a_running_event_loop() -> None:
+    async def answer() -> int:
+        return 42
+
+    async def notebook_cell() -> int:
+        return run_async(answer)
+
+    assert run_async(answer) == 42
+    assert run_async(notebook_cell) == 42
