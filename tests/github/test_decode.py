@@ -85,7 +85,17 @@ def pull(number: int = 5) -> dict[str, Any]:
             ]
         },
         "commits": {"totalCount": 1, "nodes": [{"commit": {"oid": "b" * 40}}]},
-        "files": {"totalCount": 1, "nodes": []},
+        "files": {
+            "totalCount": 1,
+            "nodes": [
+                {
+                    "path": "app.py",
+                    "additions": 2,
+                    "deletions": 1,
+                    "changeType": "MODIFIED",
+                }
+            ],
+        },
         "comments": {
             "totalCount": 1,
             "nodes": [

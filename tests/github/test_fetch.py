@@ -17,6 +17,7 @@ from prreview.github.errors import PayloadError, RepositoryUnavailable
 from prreview.github.fetch import FetchOptions, fetch_repository, split_full_name
 from prreview.github.server import ServerConfig, serve_in_thread
 from tests.github.scripted import ScriptedServer, ok
+from tests.github.test_decode import DIFF, pull
 
 SAMPLE = Path(__file__).parents[2] / "data" / "01_raw" / "github_sample"
 FAST = {"backoff_base_s": 0.01, "search_requests_per_minute": 6000.0}
@@ -244,3 +245,52 @@ def test_null_and_numberless_pull_request_nodes_are_skipped_and_reported() -> No
 def test_split_full_name_rejects_malformed_names(bad: str) -> None:
     with pytest.raises(ValueError, match="owner/name"):
         split_full_name(bad)
+
+
+def test_connections_cut_by_the_query_are_completed_or_recorded() -> None:
+    node = pull(5)
+    node["comments"]["totalCount"] = 3  # the page held 1 of 3 conversation comments
+    node["commits"]["totalCount"] = 150
+    rest_comments = [
+        {
+            "id": 900 + index,
+            "body": f"comment {index}",
+            "user": {"login": "someone", "type": "User"},
+            "author_association": "NONE",
+            "created_at": "2026-01-02T00:00:00Z",
+        }
+        for index in range(3)
+    ]
+    answer = graphql_answer(
+        {
+            "repository": {
+                "nameWithOwner": "o/r",
+                "pullRequests": {
+                    "nodes": [node],
+                    "pageInfo": {"hasNextPage": False, "endCursor": None},
+                },
+            }
+        }
+    )
+
+    async def main() -> Any:
+        async with ScriptedServer() as server:
+            server.script("POST", "/graphql", ok(answer))
+            server.script("GET", "/repos/o/r/pulls/5", ok(DIFF))
+            server.script("GET", "/repos/o/r/issues/5/comments", ok(rest_comments))
+            client = GitHubClient(ClientConfig(base_url=server.url, **FAST), "t")
+            async with client:
+                return await fetch_repository(client, "o/r", FetchOptions())
+
+    fetched = asyncio.run(main())
+    assert [c["id"] for c in fetched.issue_comments[5]] == [900, 901, 902]
+    assert fetched.truncated == [
+        {"reason": "truncated_commits", "node": "#5: 1 of 150"}
+    ]
+    decoded = decode_repository(fetched.to_json(), 1)
+    assert [c.body for c in decoded.issue_comments] == [
+        "comment 0",
+        "comment 1",
+        "comment 2",
+    ]
+    assert decoded.pull_requests[0].issue_comment_count == 1

@@ -152,19 +152,23 @@ async def _fetch_one(
         store.fail_repo(iteration, full_name, errors)
         return False
     errors = collector.take(full_name)
-    errors.extend(
-        _error_record(
-            iteration,
-            skipped["reason"],
-            full_name,
-            "/graphql",
-            None,
-            0,
-            "skipped_pr",
-            skipped.get("node", ""),
+    for notes, final_action in (
+        (fetched.skipped, "skipped_pr"),
+        (fetched.truncated, "kept_truncated"),
+    ):
+        errors.extend(
+            _error_record(
+                iteration,
+                note["reason"],
+                full_name,
+                "/graphql",
+                None,
+                0,
+                final_action,
+                note.get("node", ""),
+            )
+            for note in notes
         )
-        for skipped in fetched.skipped
-    )
     store.complete_repo(
         iteration, full_name, fetched.to_json(), errors, len(fetched.pull_requests)
     )

@@ -159,25 +159,52 @@ def _pull_request(
 
 
 def _issue_comments(
-    repo: str, pull: dict[str, Any], iteration: int
+    repo: str, pull: dict[str, Any], rest: list[dict[str, Any]] | None, iteration: int
 ) -> list[IssueComment]:
-    result = []
-    for node in _nodes(pull.get("comments")):
-        author, author_type = _author(node.get("author"))
-        result.append(
-            IssueComment(
-                id=node["databaseId"],
-                repo=repo,
-                pr_number=pull["number"],
-                body=node.get("body") or "",
-                author=author,
-                author_type=author_type,
-                author_association=node.get("authorAssociation") or "NONE",
-                created_at=node["createdAt"],
-                iteration=iteration,
+    """From the GraphQL page, or from REST when the PR had more than the page held."""
+    if rest is not None:
+        rows = [
+            (
+                item["id"],
+                item.get("body"),
+                _author(_rest_actor(item.get("user"))),
+                item.get("author_association"),
+                item["created_at"],
             )
+            for item in rest
+        ]
+    else:
+        rows = [
+            (
+                node["databaseId"],
+                node.get("body"),
+                _author(node.get("author")),
+                node.get("authorAssociation"),
+                node["createdAt"],
+            )
+            for node in _nodes(pull.get("comments"))
+        ]
+    return [
+        IssueComment(
+            id=comment_id,
+            repo=repo,
+            pr_number=pull["number"],
+            body=body or "",
+            author=author,
+            author_type=author_type,
+            author_association=association or "NONE",
+            created_at=created_at,
+            iteration=iteration,
         )
-    return result
+        for comment_id, body, (author, author_type), association, created_at in rows
+    ]
+
+
+def _rest_actor(user: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A REST ``user`` object in the GraphQL actor shape ``_author`` reads."""
+    if not user:
+        return None
+    return {"login": user.get("login"), "__typename": user.get("type") or "User"}
 
 
 def _linked_issues(
@@ -257,7 +284,9 @@ def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
         try:
             comments = _review_comments(repo, pull, iteration)
             record = _pull_request(repo, pull, len(comments), iteration)
-            issue_comments = _issue_comments(repo, pull, iteration)
+            issue_comments = _issue_comments(
+                repo, pull, fetched.issue_comments.get(number), iteration
+            )
             issues = _linked_issues(repo, pull, iteration)
             diff = _pull_diff(repo, pull, fetched, iteration)
         except (

@@ -37,7 +37,9 @@ class RepositoryFetch:
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     diffs: dict[int, str] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    issue_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    truncated: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,7 +48,12 @@ class RepositoryFetch:
             "pull_requests": self.pull_requests,
             "diffs": {str(number): diff for number, diff in self.diffs.items()},
             "files": {str(number): files for number, files in self.files.items()},
+            "issue_comments": {
+                str(number): comments
+                for number, comments in self.issue_comments.items()
+            },
             "skipped": self.skipped,
+            "truncated": self.truncated,
         }
 
     @classmethod
@@ -57,7 +64,12 @@ class RepositoryFetch:
             pull_requests=data["pull_requests"],
             diffs={int(number): diff for number, diff in data["diffs"].items()},
             files={int(number): files for number, files in data["files"].items()},
+            issue_comments={
+                int(number): comments
+                for number, comments in data.get("issue_comments", {}).items()
+            },
             skipped=data.get("skipped", []),
+            truncated=data.get("truncated", []),
         )
 
 
@@ -128,6 +140,60 @@ async def _remaining_threads(
         cursor = page["pageInfo"]["endCursor"]
 
 
+def _missing(connection: dict[str, Any] | None) -> tuple[int, int]:
+    """(nodes received, totalCount) of a GraphQL connection."""
+    if not connection:
+        return 0, 0
+    received = len(connection.get("nodes") or [])
+    return received, int(connection.get("totalCount") or received)
+
+
+async def _complete_connections(
+    client: GitHubClient,
+    owner: str,
+    name: str,
+    pull: dict[str, Any],
+    result: RepositoryFetch,
+) -> None:
+    """Nothing is cut silently: conversation comments beyond the query's first page
+    come from REST; other connections cut by the query's limits are recorded."""
+    number = pull["number"]
+    received, total = _missing(pull.get("comments"))
+    if total > received:
+        result.issue_comments[number] = [
+            item
+            async for item in client.paginate(
+                f"/repos/{owner}/{name}/issues/{number}/comments",
+                {"per_page": 100},
+                kind="issue_comments",
+            )
+        ]
+    cut = [
+        ("commits", *_missing(pull.get("commits"))),
+        ("files", *_missing(pull.get("files"))),
+    ]
+    for thread in (pull.get("reviewThreads") or {}).get("nodes") or []:
+        if thread:
+            cut.append(("thread_comments", *_missing(thread.get("comments"))))
+    for connection, got, total in cut:
+        if total > got:
+            logger.warning(
+                "%s/%s#%d: %s truncated at %d of %d",
+                owner,
+                name,
+                number,
+                connection,
+                got,
+                total,
+            )
+            result.truncated.append(
+                {
+                    "reason": f"truncated_{connection}",
+                    "node": f"#{number}: {got} of {total}",
+                }
+            )
+
+
 async def _diff_or_files(
     client: GitHubClient, owner: str, name: str, number: int, result: RepositoryFetch
 ) -> None:
@@ -176,6 +242,7 @@ async def _take_page(
             break
         if pull.get("reviewThreads", {}).get("pageInfo", {}).get("hasNextPage"):
             await _remaining_threads(client, owner, name, pull, options)
+        await _complete_connections(client, owner, name, pull, result)
         result.pull_requests.append(pull)
         diff_tasks.append(
             asyncio.create_task(

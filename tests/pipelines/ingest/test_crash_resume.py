@@ -27,8 +27,11 @@ github_api:
 """
 
 
+FAKE_TOKEN = "ghp_CRASHTESTFAKETOKEN0123456789abcdefgh"
+
+
 def kedro_run(project: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "GITHUB_TOKEN": FAKE_TOKEN}
     return subprocess.Popen(
         [sys.executable, "-m", "kedro", "run", "--pipeline=ingest"],
         cwd=project,
@@ -96,6 +99,13 @@ def test_killed_runs_resume_to_the_uninterrupted_result(project_copy) -> None:
     run_to_completion(reference)
     expected = snapshot_outputs(reference)
     assert (reference / "mlflow.db").exists(), "kedro-mlflow tracked the run locally"
+    written = [
+        path
+        for path in reference.rglob("*")
+        if path.is_file() and "github_sample" not in path.parts
+    ]
+    leaks = [path for path in written if FAKE_TOKEN.encode() in path.read_bytes()]
+    assert leaks == [], "the token reached a file the run wrote"
     assert any(name.endswith(".jsonl") for name in expected)
 
     crashed = project_copy("crashed", {"catalog_slow.yml": SLOW_SERVER})
