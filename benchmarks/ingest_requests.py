@@ -123,30 +123,13 @@ async def baseline_fetch(base_url: str, snapshot: Path) -> Result:
             ][:60]
             for pull in merged:
                 number = pull["number"]
-                [
-                    c
-                    async for c in client.paginate(
-                        f"{prefix}/pulls/{number}/comments", {"per_page": 100}
-                    )
-                ]
-                [
-                    c
-                    async for c in client.paginate(
-                        f"{prefix}/issues/{number}/comments", {"per_page": 100}
-                    )
-                ]
-                [
-                    f
-                    async for f in client.paginate(
-                        f"{prefix}/pulls/{number}/files", {"per_page": 100}
-                    )
-                ]
-                [
-                    c
-                    async for c in client.paginate(
-                        f"{prefix}/pulls/{number}/commits", {"per_page": 100}
-                    )
-                ]
+                for endpoint in (
+                    "pulls/{}/comments",
+                    "issues/{}/comments",
+                    "pulls/{}/files",
+                    "pulls/{}/commits",
+                ):
+                    await client.get_all(f"{prefix}/{endpoint.format(number)}")
                 await client.get_diff(*full_name.split("/"), number)
                 for issue in CLOSES.findall(pull.get("body") or ""):
                     await client.get_json(f"{prefix}/issues/{issue}")

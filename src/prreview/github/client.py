@@ -333,6 +333,17 @@ class GitHubClient:
                     return
             url = response.links.get("next")
 
+    async def get_all(
+        self, path: str, params: dict[str, Any] | None = None, *, kind: str = "rest"
+    ) -> list[Any]:
+        """Every item of a paginated list endpoint, 100 per page."""
+        return [
+            item
+            async for item in self.paginate(
+                path, {"per_page": 100, **(params or {})}, kind=kind
+            )
+        ]
+
     async def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """POST a GraphQL document; returns ``{"data": ..., "errors": [...]}``."""
         body = json.dumps({"query": query, "variables": variables}).encode()

@@ -160,14 +160,9 @@ async def _complete_connections(
     number = pull["number"]
     received, total = _missing(pull.get("comments"))
     if total > received:
-        result.issue_comments[number] = [
-            item
-            async for item in client.paginate(
-                f"/repos/{owner}/{name}/issues/{number}/comments",
-                {"per_page": 100},
-                kind="issue_comments",
-            )
-        ]
+        result.issue_comments[number] = await client.get_all(
+            f"/repos/{owner}/{name}/issues/{number}/comments", kind="issue_comments"
+        )
     cut = [
         ("commits", *_missing(pull.get("commits"))),
         ("files", *_missing(pull.get("files"))),
@@ -203,14 +198,9 @@ async def _diff_or_files(
         logger.info(
             "%s/%s#%d: diff too large, fetching per-file patches", owner, name, number
         )
-        result.files[number] = [
-            item
-            async for item in client.paginate(
-                f"/repos/{owner}/{name}/pulls/{number}/files",
-                {"per_page": 100},
-                kind="files",
-            )
-        ]
+        result.files[number] = await client.get_all(
+            f"/repos/{owner}/{name}/pulls/{number}/files", kind="files"
+        )
 
 
 async def _take_page(
