@@ -38,3 +38,12 @@ def project_copy(tmp_path: Path) -> Callable[..., Path]:
         return copy_project(tmp_path / name, local_conf)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bundled_encoder(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled all-MiniLM-L6-v2 with a cache of its own (loaded once per run)."""
+    from prreview.comments.embed import CachedEncoder  # noqa: PLC0415
+
+    cache = tmp_path_factory.mktemp("embeddings") / "cache.sqlite"
+    return CachedEncoder("bundled:all-MiniLM-L6-v2", cache, progress=False)

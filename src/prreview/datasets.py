@@ -176,3 +176,36 @@ class AtomicJSONDataset(AbstractDataset[Any, Any]):
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath)}
+
+
+class SentenceEmbedderDataset(AbstractDataset[None, Any]):
+    """Loads a :class:`~prreview.comments.embed.CachedEncoder`: the embedding model
+    (``bundled:all-MiniLM-L6-v2``, a folder, or a hub id in prod) with its on-disk
+    cache. The model itself loads on first use, so a fully cached run never loads it."""
+
+    def __init__(
+        self,
+        model: str,
+        cache: str | None = None,
+        batch_size: int = 64,
+        device: str = "cpu",
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self._model = model
+        self._cache = cache
+        self._batch_size = batch_size
+        self._device = device
+        self.metadata = metadata
+
+    def load(self) -> Any:
+        from prreview.comments.embed import CachedEncoder  # noqa: PLC0415
+
+        return CachedEncoder(
+            self._model, self._cache, batch_size=self._batch_size, device=self._device
+        )
+
+    def save(self, data: None) -> None:
+        raise DatasetError("SentenceEmbedderDataset is read-only")
+
+    def _describe(self) -> dict[str, Any]:
+        return {"model": self._model, "cache": self._cache, "device": self._device}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
-FLOW = ("ingest",)
+FLOW = ("ingest", "filter_train", "filter")
 
 
 def register_pipelines() -> dict[str, Pipeline]:

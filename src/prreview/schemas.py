@@ -105,6 +105,40 @@ class ReviewComment(Record):
     iteration: int
 
 
+class ThreadReply(Record):
+    id: int
+    body: str
+    author_is_pr_author: bool
+
+
+class FilteredComment(Record):
+    """A review comment kept as a training target, with why it was kept."""
+
+    id: int
+    repo: str
+    pr_number: int
+    path: str
+    line: int | None
+    start_line: int | None
+    side: Side | None
+    start_side: Side | None
+    original_line: int | None
+    original_start_line: int | None
+    commit_id: str | None
+    original_commit_id: str | None
+    diff_hunk: str
+    body: str
+    author: str | None
+    author_association: str
+    outdated: bool
+    created_at: str
+    iteration: int
+    category: str
+    probability: float
+    rule_trail: list[str]
+    thread_replies: list[ThreadReply]
+
+
 class IssueComment(Record):
     id: int
     repo: str

@@ -1,0 +1,1 @@
+"""Review-comment filtering: rules, embeddings and the learned classifier (no Kedro)."""
