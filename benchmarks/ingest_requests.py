@@ -4,7 +4,7 @@ comments, files, commits, diff and linked issues per PR), in one run against the
 GitHub-compatible server with simulated latency, plus a run where a small quota is the
 limit.
 
-    python benchmarks/ingest_requests.py [--latency 0.02] [--write docs/benchmarks.md]
+    python -m benchmarks.ingest_requests [--latency 0.02] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.report import write_section
 from prreview.github.client import ClientConfig, GitHubClient
 from prreview.github.crawl import CrawlPlan, crawl
 from prreview.github.fetch import FetchOptions
@@ -30,8 +31,6 @@ ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "01_raw" / "github_sample"
 TOKEN = "benchmark-token"
 CLOSES = re.compile(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)")
-MARK_BEGIN = "<!-- ingest_requests:begin -->"
-MARK_END = "<!-- ingest_requests:end -->"
 
 
 @dataclass
@@ -237,17 +236,6 @@ def table(
     return "\n".join(lines)
 
 
-def write_section(path: Path, body: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    section = f"{MARK_BEGIN}\n{body}\n{MARK_END}"
-    if MARK_BEGIN in text:
-        start, end = text.index(MARK_BEGIN), text.index(MARK_END) + len(MARK_END)
-        text = text[:start] + section + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n## Ingest: requests per PR\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.02)
@@ -256,7 +244,7 @@ def main() -> None:
     body = measure(args.latency)
     print(body)
     if args.write:
-        write_section(args.write, body)
+        write_section(args.write, "ingest_requests", "Ingest: requests per PR", body)
 
 
 if __name__ == "__main__":

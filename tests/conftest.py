@@ -47,3 +47,22 @@ def bundled_encoder(tmp_path_factory: pytest.TempPathFactory):
 
     cache = tmp_path_factory.mktemp("embeddings") / "cache.sqlite"
     return CachedEncoder("bundled:all-MiniLM-L6-v2", cache, progress=False)
+
+
+@pytest.fixture(scope="session")
+def ingested_sample(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The ingest pipeline's outputs over the bundled sample (in memory, run once)."""
+    from prreview.github.server import ServerConfig, serve_in_thread  # noqa: PLC0415
+    from tests.pipelines.ingest.test_pipeline import (  # noqa: PLC0415
+        endpoint_for,
+        params,
+        run_ingest,
+    )
+
+    running = serve_in_thread(ServerConfig(snapshot=SAMPLE))
+    try:
+        return run_ingest(
+            endpoint_for(running), tmp_path_factory.mktemp("ingest"), params()
+        )
+    finally:
+        running.stop()
