@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "01_raw" / "github_sample"
+LABELS = ROOT / "data" / "01_raw" / "comment_labels.csv"
 
 
 def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path:
@@ -66,3 +67,34 @@ def ingested_sample(tmp_path_factory: pytest.TempPathFactory) -> dict:
         )
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def trained_classifier(bundled_encoder) -> tuple:
+    """The filter_train pipeline run on the committed labels: (model, info, metrics)."""
+    import pandas as pd  # noqa: PLC0415
+    from kedro.io import DataCatalog, MemoryDataset  # noqa: PLC0415
+    from kedro.runner import SequentialRunner  # noqa: PLC0415
+
+    from prreview.pipelines.filter_train import create_pipeline  # noqa: PLC0415
+    from prreview.pipelines.filter_train.nodes import FilterTrainParams  # noqa: PLC0415
+
+    catalog = DataCatalog(
+        {
+            "comment_labels": MemoryDataset(pd.read_csv(LABELS, keep_default_na=False)),
+            "comment_embedder": MemoryDataset(bundled_encoder, copy_mode="assign"),
+            "params:filter_train": MemoryDataset(FilterTrainParams()),
+            "comment_classifier": MemoryDataset(copy_mode="assign"),
+            "comment_classifier_info": MemoryDataset(),
+            "comment_classifier_metrics": MemoryDataset(),
+        }
+    )
+    SequentialRunner().run(create_pipeline(), catalog)
+    return tuple(
+        catalog.load(name)
+        for name in (
+            "comment_classifier",
+            "comment_classifier_info",
+            "comment_classifier_metrics",
+        )
+    )

@@ -32,9 +32,6 @@ LINK_RE = re.compile(
 NOISE = {"lgtm", "lgtm 👍", "thanks!", "thanks", "+1", "nice", "🎉", "👍", "ship it"}
 LOCK_FILES = {"poetry.lock", "Cargo.lock", "go.sum", "package-lock.json", "yarn.lock"}
 
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE / "index.json").exists(), reason="github sample not generated"
-)
 
 
 @cache

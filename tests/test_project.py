@@ -89,3 +89,34 @@ def test_run_async_works_inside_a_running_event_loop() -> None:
 
     assert run_async(answer) == 42
     assert run_async(notebook_cell) == 42
+
+
+def test_default_pipeline_filters_incrementally(project_copy, monkeypatch) -> None:
+    """ingest -> filter_train -> filter in a real session; a rerun filters nothing new
+    until asked to reprocess with ``filter_from``."""
+    project = project_copy()
+    monkeypatch.chdir(project)
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        session.run()
+    kept = sorted((project / "data/03_primary/filtered_comments").glob("*.jsonl"))
+    assert [path.name for path in kept] == ["iter_0001.jsonl", "iter_0002.jsonl"]
+    first = {path.name: path.read_bytes() for path in kept}
+    reports = project / "data/08_reporting/filter_report.json"
+    assert len(list(reports.iterdir())) == 1, "reports are versioned"
+    info = project / "data/06_models/model_info.json"
+    assert len(list(info.iterdir())) == 1
+
+    with KedroSession.create(project_path=project) as session:
+        session.run(pipeline_names=["filter"])
+    latest = max(reports.iterdir())
+    assert json.loads((latest / "filter_report.json").read_text())["totals"]["in"] == 0
+
+    with KedroSession.create(
+        project_path=project, runtime_params={"filter_from": "iter_0000"}
+    ) as session:
+        session.run(pipeline_names=["filter"])
+    latest = max(reports.iterdir())
+    redone = json.loads((latest / "filter_report.json").read_text())
+    assert redone["totals"]["in"] > 500
+    assert {p.name: p.read_bytes() for p in kept} == first, "same input, same output"

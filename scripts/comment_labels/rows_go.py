@@ -115,9 +115,26 @@ ROWS = [
         "Should the probe interval be per target or global? Per target is more "
         "flexible but complicates the scheduler a bit. I don't have a strong "
         "opinion.",
-        "",
+        tabs("""\
+@@ -30,6 +30,7 @@ type Target struct {
+     Name   string
+     Server string
++    Interval time.Duration
+"""),
     ),
-    (807, PROBE, PR, "LGTM", ""),
+    (
+        807,
+        PROBE,
+        PR,
+        "LGTM",
+        tabs("""\
+@@ -54,7 +54,7 @@ func (p *Prober) probeOnce(ctx context.Context, t Target) Result {
+     resp, rtt, err := p.client.ExchangeContext(ctx, msg, t.Server)
+-    if err != nil {
++    if err != nil || resp.Rcode != dns.RcodeSuccess {
+         return Result{Target: t.Name, Err: err}
+"""),
+    ),
     (
         808,
         PROBE,
@@ -243,7 +260,7 @@ ROWS = [
         818,
         PROBE,
         FD,
-        "`strings.Split(addr, \":\")` breaks on IPv6 resolvers such as "
+        '`strings.Split(addr, ":")` breaks on IPv6 resolvers such as '
         "`[2001:db8::1]:53`. `net.SplitHostPort` handles both.",
         tabs("""\
 @@ -140,5 +140,7 @@ func parseServer(addr string) (string, string, error) {
@@ -259,7 +276,15 @@ ROWS = [
         "test helper) with slightly different defaulting. A single "
         "`LoadConfig(path) (Config, error)` that applies defaults would stop them "
         "drifting.",
-        "",
+        tabs("""\
+@@ -60,6 +60,14 @@ func reload(path string) error {
++    data, err := os.ReadFile(path)
++    if err != nil {
++        return err
++    }
++    var cfg Config
++    if err := yaml.Unmarshal(data, &cfg); err != nil {
+"""),
     ),
     (
         820,
@@ -272,6 +297,33 @@ ROWS = [
 @@ -30,5 +30,6 @@ func main() {
 +    http.HandleFunc("/debug/last", p.ServeLastResults)
 """),
+    ),
+    (
+        821,
+        PROBE,
+        RD,
+        "One goroutine + ticker per target is fine for a dozen targets, but "
+        "people run this with thousands. A single scheduler loop over a "
+        "min-heap of next-run times would use far fewer resources and make "
+        "jittering the start times trivial.",
+        tabs("""\
+@@ -80,5 +80,8 @@ func (p *Prober) Start(targets []Target) {
++    for _, t := range targets {
++        go p.run(t)
++    }
+"""),
+    ),
+    (
+        822,
+        PROBE,
+        PR,
+        """\
+✅ Deploy Preview for *nsprobe-docs* ready!
+
+🔨 Latest commit: `7d1c2e4`
+😎 Browse the preview: https://deploy-preview-214--nsprobe-docs.netlify.app
+""",
+        "",
     ),
     # gridline/gridctl: cluster management CLI (cobra)
     (
@@ -356,7 +408,13 @@ empty table instead of telling you to log in.
         Q,
         "Should `drain` wait until the pods are rescheduled, or return once the "
         "evictions are accepted? Both seem reasonable — maybe a `--wait` flag?",
-        "",
+        tabs("""\
+@@ -44,6 +44,10 @@ var drainCmd = &cobra.Command{
++        if err := client.EvictAll(ctx, args[0]); err != nil {
++            return err
++        }
++        return nil
+"""),
     ),
     (907, GRID, PR, "🚢", ""),
     (
@@ -378,7 +436,13 @@ empty table instead of telling you to log in.
         "`printTable` now exists in `nodes.go`, `pools.go` and `jobs.go`, each with "
         "hand-rolled padding. `text/tabwriter` would handle alignment and we could "
         "share one helper.",
-        "",
+        tabs("""\
+@@ -80,6 +80,12 @@ func runPools(cmd *cobra.Command, args []string) error {
++func printTable(pools []Pool) {
++    fmt.Printf("%-20s %-8s %s\\n", "NAME", "NODES", "STATUS")
++    for _, p := range pools {
++        fmt.Printf("%-20s %-8d %s\\n", p.Name, p.Nodes, p.Status)
+"""),
     ),
     (
         910,
@@ -420,7 +484,15 @@ empty table instead of telling you to log in.
         "I'd keep `cmd/` thin and move the drain logic into `internal/drain` so the "
         "operator can reuse it. Right now it all lives in the cobra `RunE` and "
         "can only be tested by executing the command.",
-        "",
+        tabs("""\
+@@ -40,6 +40,30 @@ var drainCmd = &cobra.Command{
++        pods, err := client.PodsOnNode(ctx, args[0])
++        if err != nil {
++            return err
++        }
++        for _, pod := range pods {
++            if err := client.Evict(ctx, pod, grace); err != nil {
+"""),
     ),
     (
         914,
@@ -454,7 +526,23 @@ empty table instead of telling you to log in.
 +        }
 """),
     ),
-    (916, GRID, PR, "Thanks for the quick turnaround! 🙏", ""),
+    (
+        916,
+        GRID,
+        PR,
+        "Thanks for the quick turnaround! 🙏",
+        tabs("""\
+@@ -100,8 +100,12 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
+         resp, err := c.http.Do(req)
+         if err != nil {
+             continue
+         }
++        if resp.StatusCode >= 500 {
++            time.Sleep(backoff(attempt))
++            continue
++        }
+"""),
+    ),
     (
         917,
         GRID,
@@ -515,6 +603,22 @@ empty table instead of telling you to log in.
 +    }
 """),
     ),
+    (
+        921,
+        GRID,
+        RD,
+        "Context resolution lives in `cmd/root.go`, but `internal/api` needs it "
+        "for token refresh, so this PR makes `internal/api` import `cmd`. Move "
+        "it into `internal/config` and keep the dependency pointing one way.",
+        tabs("""\
+@@ -3,6 +3,7 @@ import (
+     "net/http"
+     "time"
++    "github.com/gridline/gridctl/cmd"
+ )
+"""),
+    ),
+    (922, GRID, PR, "/retest", ""),
     # fernweh/blobsync: sync local directories with S3-compatible storage
     (
         1001,
@@ -590,9 +694,25 @@ empty table instead of telling you to log in.
         Q,
         "Do we want `--delete` on by default in v2? rsync and aws-cli users will "
         "expect it off. I'd keep it off, but curious what others think.",
-        "",
+        tabs("""\
+@@ -30,5 +30,6 @@ func init() {
++    syncCmd.Flags().Bool("delete", false, "delete remote objects missing locally")
+"""),
     ),
-    (1007, BLOB, PR, "LGTM 👍", ""),
+    (
+        1007,
+        BLOB,
+        PR,
+        "LGTM 👍",
+        tabs("""\
+@@ -60,6 +60,10 @@ func classify(o Object) Kind {
++    if strings.HasSuffix(o.Key, "/") {
++        return KindDir
++    } else {
++        return KindFile
++    }
+"""),
+    ),
     (
         1008,
         BLOB,
@@ -664,7 +784,12 @@ empty table instead of telling you to log in.
         BLOB,
         DOC,
         'README typo: "matched agains the relative path" → "against".',
-        "",
+        tabs("""\
+@@ -48,6 +48,8 @@ Filtering
+ Use `--exclude` to skip files:
++
++Patterns are matched agains the relative path, using shell glob syntax.
+"""),
     ),
     (
         1013,
@@ -687,7 +812,11 @@ empty table instead of telling you to log in.
         "How should we treat keys ending in `/` (the folder placeholders the S3 "
         "console creates)? Skip them, or mirror them as empty directories? I'm "
         "honestly not sure what users expect.",
-        "",
+        tabs("""\
+@@ -70,6 +70,7 @@ func diff(ctx context.Context, local []LocalFile, b Bucket) (Plan, er
+     for obj := range b.List(ctx) {
++        key := strings.TrimPrefix(obj.Key, prefix)
+"""),
     ),
     (
         1015,
@@ -701,7 +830,21 @@ empty table instead of telling you to log in.
 +    return local.ModTime != remote.LastModified
 """),
     ),
-    (1016, BLOB, PR, "Nice, thanks!", ""),
+    (
+        1016,
+        BLOB,
+        PR,
+        "Nice, thanks!",
+        tabs("""\
+@@ -130,6 +130,9 @@ func uploadSequential(ctx context.Context, files []LocalFile) error
+     for _, lf := range files {
++        f, err := os.Open(lf.Path)
++        if err != nil {
++            return err
++        }
++        defer f.Close()
+"""),
+    ),
     (
         1017,
         BLOB,
@@ -747,7 +890,39 @@ empty table instead of telling you to log in.
         DOC,
         "Please add `--concurrency` to the flags table in the README; it's the "
         "first thing people ask about in issues.",
-        "",
+        tabs("""\
+@@ -30,6 +30,7 @@ Flags
+ | `--delete` | remove remote objects that no longer exist locally |
+ | `--dry-run` | print the plan without changing anything |
++| `--checksum` | compare MD5 instead of size and mtime |
+"""),
+    ),
+    (
+        1021,
+        BLOB,
+        RD,
+        "Hashing every local file on every run is what makes large trees slow. "
+        "A small cache of `(path, size, mtime) → md5` next to the config would "
+        "make incremental syncs nearly free.",
+        tabs("""\
+@@ -60,5 +60,8 @@ func scanLocal(root string) ([]LocalFile, error) {
++        sum, err := md5File(path)
++        if err != nil {
++            return err
++        }
+"""),
+    ),
+    (
+        1022,
+        BLOB,
+        Q,
+        "What should we do with symlinks: follow them, upload the link target, "
+        "or skip with a warning? I don't think we've ever decided explicitly.",
+        tabs("""\
+@@ -50,6 +50,8 @@ func scanLocal(root string) ([]LocalFile, error) {
+     err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
++        if d.Type()&fs.ModeSymlink != 0 {
+"""),
     ),
     # tallow/bucketd: token-bucket rate limiting daemon backed by Redis
     (
@@ -787,7 +962,12 @@ empty table instead of telling you to log in.
         "slightly differently. I'd pull it into a pure `refill(state, now, rate) "
         "state` and let the stores only deal with persistence — it's also much "
         "easier to property-test that way.",
-        "",
+        tabs("""\
+@@ -30,6 +30,9 @@ func (m *MemoryStore) Take(key string, cost int) (int64, error) {
++    elapsed := now.Sub(b.last).Seconds()
++    b.tokens = math.Min(float64(m.capacity), b.tokens+elapsed*m.rate)
++    b.last = now
+"""),
     ),
     (
         1104,
@@ -819,9 +999,24 @@ empty table instead of telling you to log in.
         Q,
         'Should `/v1/take` answer 429, or 200 with `{"allowed": false}`? I lean '
         "towards 429 but it's an API change for the Python client.",
-        "",
+        tabs("""\
+@@ -36,6 +36,8 @@ func (h *Handler) take(w http.ResponseWriter, r *http.Request) {
++    w.Header().Set("Content-Type", "application/json")
++    json.NewEncoder(w).Encode(takeResponse{Allowed: ok, Remaining: remaining})
+"""),
     ),
-    (1107, BUCKET, PR, "LGTM, nice tests.", ""),
+    (
+        1107,
+        BUCKET,
+        PR,
+        "LGTM, nice tests.",
+        tabs("""\
+@@ -30,6 +30,9 @@ func (m *MemoryStore) Take(key string, cost int) (int64, error) {
++    elapsed := now.Sub(b.last).Seconds()
++    b.tokens = math.Min(float64(m.capacity), b.tokens+elapsed*m.rate)
++    b.last = now
+"""),
+    ),
     (
         1108,
         BUCKET,
@@ -868,7 +1063,15 @@ empty table instead of telling you to log in.
         BUCKET,
         STY,
         "Please run `goimports` — `log/slog` ended up in the third-party group.",
-        "",
+        tabs("""\
+@@ -1,8 +1,9 @@
+ import (
+     "context"
+     "net/http"
+     "github.com/redis/go-redis/v9"
++    "log/slog"
+ )
+"""),
     ),
     (
         1112,
@@ -890,7 +1093,12 @@ empty table instead of telling you to log in.
         "I'd move the HTTP handlers out of `main.go` into `internal/api` with a "
         "constructor that takes the `Store` interface. At the moment they can "
         "only be tested by starting the whole daemon.",
-        "",
+        tabs("""\
+@@ -60,6 +60,20 @@ func main() {
++    mux.HandleFunc("/v1/take", func(w http.ResponseWriter, r *http.Request) {
++        key := r.URL.Query().Get("key")
++        remaining, err := store.Take(r.Context(), key, 1)
+"""),
     ),
     (
         1114,
@@ -919,7 +1127,17 @@ empty table instead of telling you to log in.
 +    }
 """),
     ),
-    (1116, BUCKET, PR, "Thanks, makes sense. Resolving.", ""),
+    (
+        1116,
+        BUCKET,
+        PR,
+        "Thanks, makes sense. Resolving.",
+        tabs("""\
+@@ -12,5 +12,6 @@ type MemoryStore struct {
+     mu         sync.Mutex
++    bucketsMap map[string]*bucket
+"""),
+    ),
     (
         1117,
         BUCKET,
@@ -943,6 +1161,49 @@ empty table instead of telling you to log in.
 +    Take(ctx context.Context, key string, cost int) (int64, error)
 +    Peek(ctx context.Context, key string) (int64, error)
 +    Reset(ctx context.Context, key string) error
+"""),
+    ),
+    (
+        1119,
+        BUCKET,
+        RD,
+        "`Take` costs two Redis round trips (`GET`, then `SET`). Moving the "
+        "refill-and-take into a Lua script would make it one round trip — by "
+        "your own benchmark that's most of the p99.",
+        tabs("""\
+@@ -40,6 +40,10 @@ func (r *RedisStore) Take(ctx context.Context, key string) (int64, er
++    state, err := r.rdb.Get(ctx, rkey).Bytes()
++    b := decodeBucket(state)
++    b.refill(time.Now(), r.rate)
++    r.rdb.Set(ctx, rkey, b.encode(), r.window)
+"""),
+    ),
+    (
+        1120,
+        BUCKET,
+        Q,
+        "Do we want per-key overrides (say, a higher limit for internal "
+        "services) in this config format, or should that wait for the admin "
+        "API?",
+        "",
+    ),
+    (
+        1121,
+        BUCKET,
+        PR,
+        "Thanks @oskar-t, the benchmarks convinced me. Approving.",
+        "",
+    ),
+    (
+        1122,
+        BUCKET,
+        DOC,
+        "There's now a package comment in both `store.go` and `doc.go`; godoc "
+        "only shows one of them. Please keep it in `doc.go`.",
+        tabs("""\
+@@ -1,3 +1,4 @@
++// Package store implements token buckets on Redis and in memory.
+ package store
 """),
     ),
 ]

@@ -127,7 +127,16 @@ read 99 and both get through with a limit of 100.
 +                    .build();
 """,
     ),
-    (507, TOLL, PR, "LGTM, thanks @dani-k!", ""),
+    (
+        507,
+        TOLL,
+        PR,
+        "LGTM, thanks @dani-k!",
+        """\
+@@ -30,4 +30,5 @@ public class RouteTable {
++        Map<String, Route> byName = new HashMap<String, Route>();
+""",
+    ),
     (
         508,
         TOLL,
@@ -229,7 +238,14 @@ read 99 and both get through with a limit of 100.
         "`GatewayFilter` takes 11 constructor arguments now and five of them are "
         "only used by the auth step. Worth extracting an `AuthStep` (or "
         "`Authenticator`) and injecting that instead?",
-        "",
+        """\
+@@ -30,6 +30,9 @@ public class GatewayFilter {
+     public GatewayFilter(RouteMatcher matcher, RateLimiter limiter,
+-            UpstreamClient upstream) {
++            UpstreamClient upstream, TokenVerifier verifier, KeyStore keys,
++            Clock clock, AuditLog audit, Duration tokenLeeway,
++            Set<String> issuers, MeterRegistry meters) {
+""",
     ),
     (
         515,
@@ -285,7 +301,13 @@ read 99 and both get through with a limit of 100.
         "How do we want to roll this out — behind "
         "`tollgate.limits.sliding-window.enabled` first, or as the new default? "
         "Ops will probably want to compare 429 rates before and after.",
-        "",
+        """\
+@@ -12,6 +12,9 @@ public class LimiterFactory {
+     public RateLimiter create(LimitConfig config) {
++        if (config.algorithm() == Algorithm.SLIDING_WINDOW) {
++            return new SlidingWindowLimiter(config.limit(), config.window(), clock);
++        }
+""",
     ),
     (
         520,
@@ -317,7 +339,32 @@ read 99 and both get through with a limit of 100.
 +    private final Duration connectTimeout; // milliseconds
 """,
     ),
-    (522, TOLL, PR, "Looks good to me. 👍", ""),
+    (
+        522,
+        TOLL,
+        PR,
+        "Looks good to me. 👍",
+        """\
+@@ -14,5 +14,5 @@ public class UpstreamClient {
+-    private final long connectTimeout;
++    private final Duration connectTimeout;
+""",
+    ),
+    (
+        523,
+        TOLL,
+        RD,
+        "`tryAcquire` returning `boolean` forces the filter to call "
+        "`remaining(key)` separately to build the `X-RateLimit-*` headers. A "
+        "`Decision` record (`allowed`, `remaining`, `resetAt`) returned from a "
+        "single call would give headers and metrics one consistent snapshot.",
+        """\
+@@ -8,5 +8,7 @@ public interface RateLimiter {
+     boolean tryAcquire(String key);
++
++    long remaining(String key);
+""",
+    ),
     # cinder-oss/cinder-batch: batch job scheduler
     (
         601,
@@ -400,9 +447,24 @@ read 99 and both get through with a limit of 100.
         "fires: skip, queue, or run concurrently? I couldn't find it specified "
         "anywhere. Might be worth a `misfirePolicy` on `JobDefinition`, but I'd "
         "like to hear what others expect first.",
-        "",
+        """\
+@@ -120,6 +120,7 @@ public class Scheduler implements AutoCloseable {
+         for (JobDefinition job : dueJobs(now)) {
++            workers.submit(() -> runner.run(contextFor(job)));
+         }
+""",
     ),
-    (607, CINDER, PR, "nice!", ""),
+    (
+        607,
+        CINDER,
+        PR,
+        "nice!",
+        """\
+@@ -80,5 +80,6 @@ public class TriggerCalculator {
++        CronExpression cron = CronExpression.parse(job.getCronString());
+         return cron.next(now).toInstant();
+""",
+    ),
     (
         608,
         CINDER,
@@ -465,7 +527,7 @@ read 99 and both get through with a limit of 100.
         612,
         CINDER,
         RD,
-        "Status is passed around as a raw `String` (`\"RUNNING\"`, `\"FAILED\"`, "
+        'Status is passed around as a raw `String` (`"RUNNING"`, `"FAILED"`, '
         "...). A `JobStatus` enum would give us exhaustiveness in the `switch` in "
         "`StatusReporter` and make the DB mapping explicit.",
         """\
@@ -571,6 +633,32 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
 +    Optional<JobRun> poll(Instant deadline);
 """,
     ),
+    (
+        621,
+        CINDER,
+        RD,
+        "`Scheduler` both decides *when* jobs fire and *runs* them. Splitting a "
+        "`TriggerLoop` from the executor side would let cluster mode reuse the "
+        "trigger logic with the DB-backed queue instead of subclassing "
+        "`Scheduler`.",
+        """\
+@@ -1,6 +1,14 @@
++public class ClusterScheduler extends Scheduler {
++    private final DbJobQueue queue;
++
++    @Override
++    protected void fire(JobDefinition job) {
+""",
+    ),
+    (
+        622,
+        CINDER,
+        Q,
+        "Is there a real use case for per-job thread pools, or is the global "
+        "`workerThreads` enough? The config schema would need to change, so I'd "
+        "like to know before we add it.",
+        "",
+    ),
     # juniper-io/jsonpath4j: JSONPath (RFC 9535) for Java
     (
         701,
@@ -614,7 +702,14 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
         "Splitting out a `Lexer` that produces `List<Token>` (with offsets) would "
         "make the parser much shorter and give us positions for error messages "
         "for free.",
-        "",
+        """\
+@@ -20,6 +20,9 @@ final class PathParser {
+     private final String input;
+     private int pos;
++    private Token current;
++    private boolean inFilter;
++    private int bracketDepth;
+""",
     ),
     (
         704,
@@ -647,7 +742,13 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
         "Do we want to keep Jayway's `length()` on arrays? It's not in RFC 9535, "
         "but a lot of users migrate from Jayway and it'd be one less surprise. "
         "Could live behind `Option.JAYWAY_COMPAT`.",
-        "",
+        """\
+@@ -40,6 +40,8 @@ final class FunctionRegistry {
+     static {
+         register("count", CountFunction::new);
++        register("match", MatchFunction::new);
++        register("search", SearchFunction::new);
+""",
     ),
     (
         707,
@@ -755,7 +856,19 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
 +        }
 """,
     ),
-    (715, JPATH, PR, "Done in the latest push.", ""),
+    (
+        715,
+        JPATH,
+        PR,
+        "Done in the latest push.",
+        """\
+@@ -95,5 +95,7 @@ final class PathParser {
+         if (c == '.') {
++            if (input.charAt(pos + 1) == '.') {
++                return Token.DOUBLE_DOT;
++            }
+""",
+    ),
     (
         716,
         JPATH,
@@ -777,7 +890,15 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
         JPATH,
         STY,
         "nit: stray blank lines inside the method.",
-        "",
+        """\
+@@ -120,8 +120,11 @@ final class PathParser {
+     private Selector parseWildcard() {
++
+         expect(TokenType.WILDCARD);
++
++
+         return WildcardSelector.INSTANCE;
+""",
     ),
     (
         718,
@@ -789,6 +910,54 @@ retry loop around this, a flaky DB exhausts the Hikari pool within a minute.
         """\
 @@ -99,5 +99,6 @@ final class PathParser {
 +            throw new RuntimeException("unexpected character at " + pos);
+""",
+    ),
+    (
+        719,
+        JPATH,
+        RD,
+        "Every selector materialises a full `List<Object>` before the next one "
+        "runs, even for `$.items[0]` on a 1M-element array. Having selectors "
+        "return a lazy `Stream<Object>` would avoid building big intermediate "
+        "lists.",
+        """\
+@@ -5,5 +5,5 @@ interface Selector {
+-    void select(Object node, List<Object> out);
++    List<Object> select(List<Object> nodes);
+""",
+    ),
+    (
+        720,
+        JPATH,
+        Q,
+        "Should compiled `JsonPath` instances be `Serializable`? Spark users "
+        "have asked for it, but it locks us into the current field layout.",
+        """\
+@@ -10,5 +10,5 @@ import java.util.List;
+-public final class JsonPath {
++public final class JsonPath implements Serializable {
+""",
+    ),
+    (
+        721,
+        JPATH,
+        PR,
+        "This pull request has been automatically marked as stale because it "
+        "has not had recent activity. It will be closed in 7 days if no further "
+        "activity occurs.",
+        "",
+    ),
+    (
+        722,
+        JPATH,
+        DOC,
+        "Please add `@since 2.1` to the Javadoc of the new option.",
+        """\
+@@ -20,5 +20,9 @@ public enum Option {
++    /**
++     * Reject paths that use non-RFC 9535 extensions.
++     */
++    STRICT_MODE,
 """,
     ),
 ]

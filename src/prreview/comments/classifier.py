@@ -149,7 +149,9 @@ def select_model(
             "f1": float(f),
             "support": int(s),
         }
-        for label, p, r, f, s in zip(classes, precision, recall, f1, support, strict=True)
+        for label, p, r, f, s in zip(
+            classes, precision, recall, f1, support, strict=True
+        )
     }
     return SelectionResult(winner, scores, baseline, per_class, len(splits))
 
@@ -184,7 +186,9 @@ def train(
     group_array = np.asarray(groups, dtype=object)
     selection = select_model(features, label_array, group_array, folds, seed)
     estimator = candidate_estimators(seed)[selection.winner]
-    calibrated = fit_calibrated(estimator, features, label_array, group_array, folds, seed)
+    calibrated = fit_calibrated(
+        estimator, features, label_array, group_array, folds, seed
+    )
     classes = [str(label) for label in calibrated.classes_]
     model = CommentClassifier(
         estimator=calibrated,

@@ -37,7 +37,9 @@ def resolve_model(name: str) -> str:
         return name
     key = name.removeprefix(BUNDLED_PREFIX)
     if key not in _BUNDLED:
-        raise EmbeddingModelError(f"no bundled embedding model {key!r}: {sorted(_BUNDLED)}")
+        raise EmbeddingModelError(
+            f"no bundled embedding model {key!r}: {sorted(_BUNDLED)}"
+        )
     package, folder = _BUNDLED[key]
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
@@ -92,7 +94,10 @@ class EmbeddingCache:
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                [(key, np.asarray(v, np.float32).tobytes()) for key, v in items.items()],
+                [
+                    (key, np.asarray(v, np.float32).tobytes())
+                    for key, v in items.items()
+                ],
             )
             self._db.execute("COMMIT")
 
@@ -163,7 +168,9 @@ class CachedEncoder:
         self.stats.cached += len(texts) - len(missing)
         logger.info(
             "Embedded %d texts: %d from cache, %d computed",
-            len(texts), len(texts) - len(missing), len(missing),
+            len(texts),
+            len(texts) - len(missing),
+            len(missing),
         )
         dimension = self.dimension if not known else len(next(iter(known.values())))
         if not texts:
@@ -182,13 +189,19 @@ class CachedEncoder:
         vectors: list[np.ndarray] = []
         batches = range(0, len(texts), self.batch_size)
         for start in tqdm(
-            batches, desc="embedding", unit="batch", disable=not self.progress,
+            batches,
+            desc="embedding",
+            unit="batch",
+            disable=not self.progress,
             leave=False,
         ):
             batch = texts[start : start + self.batch_size]
             encoded = self.model.encode(
-                batch, batch_size=self.batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
+                batch,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             )
             vectors.extend(np.asarray(encoded, dtype=np.float32))
         return vectors

@@ -79,7 +79,11 @@ def emoji_only(comment: CommentView, settings: RuleSettings) -> str | None:
 
 def pure_quote(comment: CommentView, settings: RuleSettings) -> str | None:
     lines = [line for line in comment.text.splitlines() if line.strip()]
-    return "pure_quote" if lines and all(line.lstrip().startswith(">") for line in lines) else None
+    return (
+        "pure_quote"
+        if lines and all(line.lstrip().startswith(">") for line in lines)
+        else None
+    )
 
 
 def acknowledgement(comment: CommentView, settings: RuleSettings) -> str | None:

@@ -7,10 +7,14 @@ from prreview.pipelines.filter.nodes import FilterParams, apply_comment_rules
 
 def test_rules_on_the_sample_count_every_comment(ingested_sample) -> None:
     candidates, counts = apply_comment_rules(
-        ingested_sample["review_comments"], ingested_sample["pull_requests"], FilterParams()
+        ingested_sample["review_comments"],
+        ingested_sample["pull_requests"],
+        FilterParams(),
     )
     total_in = sum(c["in"] for c in counts.values())
-    assert total_in == sum(len(rows) for rows in ingested_sample["review_comments"].values())
+    assert total_in == sum(
+        len(rows) for rows in ingested_sample["review_comments"].values()
+    )
     for iteration, counter in counts.items():
         dropped = sum(v for k, v in counter.items() if k.startswith("drop:"))
         assert counter["in"] == dropped + counter["candidates"], iteration
@@ -21,14 +25,23 @@ def test_rules_on_the_sample_count_every_comment(ingested_sample) -> None:
     assert all(row["in_reply_to_id"] is None for row in rows)
     assert any(row["thread_replies"] for row in rows), "threads stay as context"
     with_replies = next(row for row in rows if row["thread_replies"])
-    assert {"id", "body", "author_is_pr_author"} == set(with_replies["thread_replies"][0])
+    assert {"id", "body", "author_is_pr_author"} == set(
+        with_replies["thread_replies"][0]
+    )
 
 
 def test_malformed_records_are_dropped_and_counted() -> None:
     good = {
-        "id": 1, "repo": "o/r", "pr_number": 2, "path": "a.py", "iteration": 1,
-        "created_at": "2026-01-01T00:00:00Z", "author": "x", "author_type": "User",
-        "in_reply_to_id": None, "body": "This will raise KeyError when `name` is missing.",
+        "id": 1,
+        "repo": "o/r",
+        "pr_number": 2,
+        "path": "a.py",
+        "iteration": 1,
+        "created_at": "2026-01-01T00:00:00Z",
+        "author": "x",
+        "author_type": "User",
+        "in_reply_to_id": None,
+        "body": "This will raise KeyError when `name` is missing.",
     }
     comments = {
         "iter_0001/o__r": [
@@ -39,7 +52,11 @@ def test_malformed_records_are_dropped_and_counted() -> None:
             "not a record",
             {**good, "id": 5, "body": "x" * 2_000_000},
             {**good, "id": 6, "body": "<p>Missing null check on <b>user</b>.</p>"},
-            {**good, "id": 7, "body": "Diese Funktion gibt niemals None zurück, prüfen."},
+            {
+                **good,
+                "id": 7,
+                "body": "Diese Funktion gibt niemals None zurück, prüfen.",
+            },
         ]
     }
     pulls = {"iter_0001/o__r": [{"repo": "o/r", "number": 2, "author": "someone"}]}

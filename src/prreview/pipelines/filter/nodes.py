@@ -126,7 +126,10 @@ def _filtered(row: dict[str, Any], category: str, probability: float) -> dict:
     record.update(
         category=category,
         probability=round(float(probability), 4),
-        rule_trail=[*row["rule_trail"], f"classifier:keep({category} {probability:.2f})"],
+        rule_trail=[
+            *row["rule_trail"],
+            f"classifier:keep({category} {probability:.2f})",
+        ],
     )
     return FilteredComment.model_validate(record).model_dump(mode="json")
 
@@ -148,8 +151,12 @@ def classify_comments(
         )
     unknown = set(filter_params.keep_categories) - set(CATEGORIES)
     if unknown:
-        raise ValueError(f"filter_params.keep_categories has unknown categories {unknown}")
-    ordered = [(it, row) for it in sorted(comment_candidates) for row in comment_candidates[it]]
+        raise ValueError(
+            f"filter_params.keep_categories has unknown categories {unknown}"
+        )
+    ordered = [
+        (it, row) for it in sorted(comment_candidates) for row in comment_candidates[it]
+    ]
     features = comment_features(
         comment_embedder,
         [row["body"] for _, row in ordered],
@@ -193,8 +200,11 @@ def _report(
         total.update(counter)
     return {
         "iterations": {iteration: dict(c) for iteration, c in sorted(counts.items())},
-        "totals": {"in": total["in"], "candidates": total["candidates"],
-                   "out": total["out"]},
+        "totals": {
+            "in": total["in"],
+            "candidates": total["candidates"],
+            "out": total["out"],
+        },
         "dropped_by_reason": {
             key.removeprefix("drop:"): value
             for key, value in sorted(total.items())

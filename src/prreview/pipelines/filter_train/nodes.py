@@ -38,7 +38,8 @@ def prepare_labelled_comments(comment_labels: pd.DataFrame) -> pd.DataFrame:
         raise LabelledDataError(f"comment_labels lacks columns {missing}")
     frame = comment_labels.copy()
     frame["body"] = frame["body"].map(clean_body)
-    frame["diff_hunk"] = frame.get("diff_hunk", pd.Series(index=frame.index)).fillna("")
+    hunks = frame["diff_hunk"] if "diff_hunk" in frame else None
+    frame["diff_hunk"] = pd.Series(hunks, index=frame.index, dtype=object).fillna("")
     reasons = {
         "empty_body": frame["body"].str.len() == 0,
         "unknown_category": ~frame["category"].isin(CATEGORIES),
@@ -71,7 +72,9 @@ def train_comment_classifier(
         labelled_comments["diff_hunk"].tolist(),
         filter_train.include_diff_hunk,
     )
-    rows = list(zip(labelled_comments["body"], labelled_comments["category"], strict=True))
+    rows = list(
+        zip(labelled_comments["body"], labelled_comments["category"], strict=True)
+    )
     model, info = train(
         features,
         labelled_comments["category"].tolist(),
