@@ -186,6 +186,18 @@ class CachedEncoder:
         return int(getter())
 
     def _encode_batches(self, texts: list[str]) -> list[np.ndarray]:
+        """Longest first, as sentence-transformers does within one call: batches of
+        similar length waste little on padding."""
+        order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
+        by_length = [texts[index] for index in order]
+        vectors: list[np.ndarray] = [np.empty(0)] * len(texts)
+        for position, vector in zip(
+            order, self._encode_in_order(by_length), strict=True
+        ):
+            vectors[position] = vector
+        return vectors
+
+    def _encode_in_order(self, texts: list[str]) -> list[np.ndarray]:
         vectors: list[np.ndarray] = []
         batches = range(0, len(texts), self.batch_size)
         for start in tqdm(
