@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -95,7 +96,12 @@ def run_filter(comments: dict, pulls: dict, encoder: CachedEncoder, model) -> tu
     return time.perf_counter() - started, candidates, report
 
 
-def measure(copies: int) -> str:
+def _candidate_texts(comments: dict, pulls: dict) -> list[str]:
+    candidates, _ = apply_comment_rules(comments, pulls, FilterParams())
+    return [row["body"] for rows in candidates.values() for row in rows]
+
+
+def measure(copies: int, repeats: int) -> str:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         comments, pulls = replicate(*sample_comments(tmp / "ingest"), copies)
@@ -104,23 +110,35 @@ def measure(copies: int) -> str:
         model, _, _ = train_comment_classifier(
             labelled, training_encoder, FilterTrainParams()
         )
-        encoder = CachedEncoder(MODEL, tmp / "filter.sqlite", progress=False)
-        encoder.model.encode(["warm up"])  # load and warm up outside the timing
-        cold, candidates, report = run_filter(comments, pulls, encoder, model)
-        texts = [row["body"] for rows in candidates.values() for row in rows]
         raw_model = SentenceTransformer(resolve_model(MODEL), device="cpu")
         raw_model.encode(["warm up"])
-        started = time.perf_counter()
-        raw_model.encode(texts, batch_size=64, normalize_embeddings=True)
-        raw = time.perf_counter() - started
-        warm_encoder = CachedEncoder(MODEL, tmp / "filter.sqlite", progress=False)
+        texts = _candidate_texts(comments, pulls)
+        raw_times, cold_times = [], []
+        for repeat in range(repeats):
+            # Alternate which goes first so drift on a busy machine hits both.
+            encoder = CachedEncoder(
+                MODEL, tmp / f"filter-{repeat}.sqlite", progress=False
+            )
+            encoder.model.encode(["warm up"])  # load and warm up outside the timing
+            steps = ["raw", "cold"] if repeat % 2 == 0 else ["cold", "raw"]
+            for step in steps:
+                if step == "cold":
+                    cold, _, report = run_filter(comments, pulls, encoder, model)
+                    cold_times.append(cold)
+                else:
+                    started = time.perf_counter()
+                    raw_model.encode(texts, batch_size=64, normalize_embeddings=True)
+                    raw_times.append(time.perf_counter() - started)
+        raw, cold = statistics.median(raw_times), statistics.median(cold_times)
+        warm_encoder = CachedEncoder(MODEL, tmp / "filter-0.sqlite", progress=False)
         warm, _, _ = run_filter(comments, pulls, warm_encoder, model)
     total = report["totals"]["in"]
     embedded = len(texts)
     lines = [
         f"{total} review comments (the sample's {total // copies}, {copies} times with "
         f"unique bodies); the rules leave {embedded} to embed and classify. "
-        "all-MiniLM-L6-v2 on 2 CPU cores, batch 64, same run.",
+        f"all-MiniLM-L6-v2 on 2 CPU cores, batch 64, same run; median of {repeats} "
+        "alternating repeats (the warm rerun: one).",
         "",
         "| run | seconds | comments/s | embedded texts/s | vs raw encode |",
         "|---|---:|---:|---:|---:|",
@@ -138,9 +156,10 @@ def measure(copies: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    body = measure(args.copies)
+    body = measure(args.copies, args.repeats)
     print(body)
     if args.write:
         write_section(
