@@ -16,7 +16,7 @@ LABELS = ROOT / "data" / "01_raw" / "comment_labels.csv"
 def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path:
     """A copy of the project (pyproject, conf) with a data folder of its own.
 
-    The bundled sample is linked, not copied; ``src`` is an empty folder because Kedro
+    The bundled sample and labels are linked, not copied; ``src`` is an empty folder because Kedro
     wants one while the package itself comes from the installed project.
     """
     target.mkdir(parents=True)
@@ -28,6 +28,7 @@ def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path
     (target / "src").mkdir()
     (target / "data" / "01_raw").mkdir(parents=True)
     (target / "data" / "01_raw" / "github_sample").symlink_to(SAMPLE)
+    (target / "data" / "01_raw" / "comment_labels.csv").symlink_to(LABELS)
     for name, text in (local_conf or {}).items():
         (target / "conf" / "local" / name).write_text(text)
     return target

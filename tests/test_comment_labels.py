@@ -17,8 +17,6 @@ from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "01_raw" / "comment_labels.csv"
 WRITER = ROOT / "scripts" / "comment_labels" / "write_labels.py"
@@ -44,7 +42,6 @@ SAMPLE_REPOS = {
     "quarry-rs/quarry",
     "oldguard/legacy-utils",
 }
-
 
 
 @cache

@@ -33,7 +33,6 @@ NOISE = {"lgtm", "lgtm 👍", "thanks!", "thanks", "+1", "nice", "🎉", "👍",
 LOCK_FILES = {"poetry.lock", "Cargo.lock", "go.sum", "package-lock.json", "yarn.lock"}
 
 
-
 @cache
 def _index() -> dict[str, Any]:
     return json.loads((SAMPLE / "index.json").read_text(encoding="utf-8"))
