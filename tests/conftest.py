@@ -16,8 +16,8 @@ LABELS = ROOT / "data" / "01_raw" / "comment_labels.csv"
 def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path:
     """A copy of the project (pyproject, conf) with a data folder of its own.
 
-    The bundled sample and labels are linked, not copied; ``src`` is an empty folder because Kedro
-    wants one while the package itself comes from the installed project.
+    The bundled sample and labels are linked, not copied; ``src`` is an empty folder
+    because Kedro wants one while the package itself comes from the installed project.
     """
     target.mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
