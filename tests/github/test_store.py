@@ -68,8 +68,10 @@ def test_failed_repos_can_be_reset_for_an_iteration_retry(store) -> None:
         "o/a": "pending",
         "o/b": "pending",
     }
-    assert store.begin_attempt(iteration) == 1
-    assert store.begin_attempt(iteration) == 2
+    assert store.failed_attempts(iteration) == 0
+    assert store.count_failed_attempt(iteration) == 1
+    assert store.count_failed_attempt(iteration) == 2
+    assert store.failed_attempts(iteration) == 2
 
 
 def test_export_bookkeeping(store) -> None:

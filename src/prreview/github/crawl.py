@@ -46,7 +46,7 @@ class CrawlPlan:
 class IterationSummary:
     iteration: int
     status: str
-    attempts: int
+    failed_attempts: int
     repos_done: int
     repos_failed: int
     pull_requests: int
@@ -218,7 +218,7 @@ def _summarise(store: IngestStore, iteration: int) -> IterationSummary:
     return IterationSummary(
         iteration=iteration,
         status=store.iteration_status(iteration) or "unknown",
-        attempts=store.iteration_attempts(iteration),
+        failed_attempts=store.failed_attempts(iteration),
         repos_done=done,
         repos_failed=failed,
         pull_requests=store.pull_request_count(iteration),
@@ -236,13 +236,13 @@ async def run_iteration(
     """Fetch every unfinished repository of the iteration;
     retry it if too many failed."""
     while True:
-        attempt = store.begin_attempt(iteration)
         await _run_attempt(client, store, iteration, plan, options)
         repos = store.iteration_repos(iteration)
         failed = sum(1 for _, status in repos if status == "failed")
         if not repos or failed / len(repos) <= plan.max_failed_repo_fraction:
             store.finish_iteration(iteration, "done")
             break
+        attempt = store.count_failed_attempt(iteration)
         if attempt > plan.iteration_retries:
             logger.error(
                 "Iteration %d: %d of %d repositories failed after %d attempts; "

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS universe (
 CREATE TABLE IF NOT EXISTS iterations (
     number INTEGER PRIMARY KEY,
     status TEXT NOT NULL CHECK (status IN ('running', 'done', 'skipped')),
-    attempts INTEGER NOT NULL DEFAULT 0,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
     exported INTEGER NOT NULL DEFAULT 0,
     started_at TEXT NOT NULL,
     finished_at TEXT
@@ -188,9 +188,9 @@ class IngestStore:
         )
         return rows[0][0] if rows else None
 
-    def iteration_attempts(self, iteration: int) -> int:
+    def failed_attempts(self, iteration: int) -> int:
         rows = self._query(
-            "SELECT attempts FROM iterations WHERE number = ?", [iteration]
+            "SELECT failed_attempts FROM iterations WHERE number = ?", [iteration]
         )
         return int(rows[0][0]) if rows else 0
 
@@ -205,16 +205,19 @@ class IngestStore:
             )
         ]
 
-    def begin_attempt(self, iteration: int) -> int:
+    def count_failed_attempt(self, iteration: int) -> int:
+        """One more attempt at the iteration failed (a crash is not a failure);
+        returns how many have."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE iterations SET attempts = attempts + 1 WHERE number = ?",
+                "UPDATE iterations SET failed_attempts = failed_attempts + 1 "
+                "WHERE number = ?",
                 [iteration],
             )
-            (attempts,) = db.execute(
-                "SELECT attempts FROM iterations WHERE number = ?", [iteration]
+            (failed,) = db.execute(
+                "SELECT failed_attempts FROM iterations WHERE number = ?", [iteration]
             ).fetchone()
-        return int(attempts)
+        return int(failed)
 
     def reset_failed(self, iteration: int) -> int:
         with self._transaction() as db:

@@ -232,7 +232,7 @@ def test_an_iteration_that_keeps_failing_is_retried_once_then_skipped(tmp_path) 
     finally:
         running.stop()
     (summary,) = outputs["ingest_report"]["iterations"]
-    assert summary["status"] == "skipped" and summary["attempts"] == 2
+    assert summary["status"] == "skipped" and summary["failed_attempts"] == 2
     log = outputs["pipeline_errors"]
     assert [e["final_action"] for e in log].count("skipped_repo") == 2
     assert log[-1]["final_action"] == "skipped_iteration"
