@@ -78,7 +78,10 @@ class PullRequest(Record):
     iteration: int
 
 
-class ReviewComment(Record):
+class AnchoredComment(Record):
+    """Where a review comment sits in its PR's diff, what it says and who wrote it:
+    the fields every later stage reads."""
+
     id: int
     repo: str
     pr_number: int
@@ -94,15 +97,20 @@ class ReviewComment(Record):
     diff_hunk: str
     body: str
     author: str | None
-    author_type: AuthorType
     author_association: str
+    outdated: bool
+    created_at: str
+    iteration: int
+
+
+class ReviewComment(AnchoredComment):
+    """A review comment as ingested."""
+
+    author_type: AuthorType
     in_reply_to_id: int | None
     pull_request_review_id: int | None
-    outdated: bool
     thread_resolved: bool
-    created_at: str
     updated_at: str | None
-    iteration: int
 
 
 class ThreadReply(Record):
@@ -111,28 +119,9 @@ class ThreadReply(Record):
     author_is_pr_author: bool
 
 
-class FilteredComment(Record):
+class FilteredComment(AnchoredComment):
     """A review comment kept as a training target, with why it was kept."""
 
-    id: int
-    repo: str
-    pr_number: int
-    path: str
-    line: int | None
-    start_line: int | None
-    side: Side | None
-    start_side: Side | None
-    original_line: int | None
-    original_start_line: int | None
-    commit_id: str | None
-    original_commit_id: str | None
-    diff_hunk: str
-    body: str
-    author: str | None
-    author_association: str
-    outdated: bool
-    created_at: str
-    iteration: int
     category: str
     probability: float
     rule_trail: list[str]

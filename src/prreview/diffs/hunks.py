@@ -8,15 +8,12 @@ U+2028, ...), because GitHub counts lines by ``"\\n"``. Every malformed input ra
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from prreview.schemas import Side
-
-logger = logging.getLogger(__name__)
 
 LineKind = Literal["context", "added", "removed", "no_newline_marker"]
 
@@ -85,7 +82,9 @@ class Hunk:
 
 
 @dataclass(frozen=True, slots=True)
-class _Header:
+class HunkHeader:
+    """The fields of an ``@@ -a,b +c,d @@ section`` line."""
+
     old_start: int
     old_count: int
     new_start: int
@@ -93,14 +92,14 @@ class _Header:
     section: str
 
 
-def parse_hunk_header(line: str) -> _Header:
+def parse_hunk_header(line: str) -> HunkHeader:
     """Header fields; a missing count means 1, as in ``@@ -1 +0,0 @@``."""
     match = _HEADER.fullmatch(line)
     if match is None:
         raise HunkParseError(f"not a hunk header: {line[:80]!r}")
     old_count = int(match["old_count"]) if match["old_count"] is not None else 1
     new_count = int(match["new_count"]) if match["new_count"] is not None else 1
-    header = _Header(
+    header = HunkHeader(
         old_start=int(match["old_start"]),
         old_count=old_count,
         new_start=int(match["new_start"]),
