@@ -174,6 +174,26 @@ class PullDiff(Record):
     iteration: int
 
 
+class CodediffFile(Record):
+    """One file of a PR as a review example: its rendered patch and the anchored
+    comments (or, for a negative, none) with the target text the model should write.
+    Each comment holds id, side, line, start_line, start_side, body, category and
+    resolution."""
+
+    iteration: int
+    repo: str
+    pr_number: int
+    path: str
+    previous_path: str | None
+    status: FileStatus
+    language: str
+    hunk_index: int | None
+    rendered_patch: str
+    comments: list[dict[str, int | str | None]]
+    target: str
+    negative: bool
+
+
 class IngestError(Record):
     timestamp: str
     iteration: int
