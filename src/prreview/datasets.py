@@ -18,8 +18,8 @@ from typing import Any
 from kedro.io import AbstractDataset, DatasetError
 
 from prreview.atomic import atomic_write_bytes
-from prreview.github.client import Secret
 from prreview.github.store import IngestStore
+from prreview.secret import Secret
 
 logger = logging.getLogger(__name__)
 

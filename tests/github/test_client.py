@@ -14,7 +14,6 @@ from prreview.github.client import (
     ClientConfig,
     GitHubClient,
     RetryEvent,
-    Secret,
     _parse_link_header,
 )
 from prreview.github.errors import (
@@ -25,6 +24,7 @@ from prreview.github.errors import (
     RepositoryUnavailable,
 )
 from prreview.github.etag_cache import ETagCache
+from prreview.secret import Secret
 from tests.github.scripted import ScriptedServer, Step, ok, status
 
 TOKEN = "ghp_TESTTOKENabcdefghijklmnopqrstuvwxyz0123"

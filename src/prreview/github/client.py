@@ -31,6 +31,7 @@ from prreview.github.errors import (
     RepositoryUnavailable,
 )
 from prreview.github.etag_cache import ETagCache
+from prreview.secret import Secret
 
 logger = logging.getLogger(__name__)
 
@@ -38,26 +39,6 @@ DIFF_MEDIA_TYPE = "application/vnd.github.diff"
 JSON_MEDIA_TYPE = "application/vnd.github+json"
 _UNAVAILABLE_STATUSES = frozenset({404, 410, 451})
 _SECONDARY_LIMIT_HINT = "secondary rate limit"
-
-
-class Secret:
-    """A credential that never prints itself: repr, str and f-strings show a mask."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | None) -> None:
-        self._value = value or None
-
-    def get(self) -> str | None:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return self._value is not None
-
-    def __repr__(self) -> str:
-        return "Secret('***')" if self._value else "Secret(None)"
-
-    __str__ = __repr__
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from kedro.runner import SequentialRunner
 from pydantic import ValidationError
 
 from prreview.datasets import GitHubEndpoint
-from prreview.github.client import Secret
 from prreview.github.server import FaultConfig, FaultKind, ServerConfig, serve_in_thread
 from prreview.github.store import IngestStore
 from prreview.pipelines.ingest import create_pipeline
@@ -23,6 +22,7 @@ from prreview.pipelines.ingest.nodes import (
     discover_repositories,
     normalize_partitions,
 )
+from prreview.secret import Secret
 
 SAMPLE = Path(__file__).parents[3] / "data" / "01_raw" / "github_sample"
 OUTPUTS = (
