@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
-import ipaddress
 import itertools
 import json
 import logging
@@ -24,7 +23,6 @@ import math
 import random
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -35,7 +33,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,6 +48,7 @@ from prreview.github.snapshot import (
     SnapshotError,
     load_snapshot,
 )
+from prreview.serving import ServerThread, ensure_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -246,22 +244,6 @@ ENDPOINT_KINDS: dict[str, str] = {
     "rate_limit": "core",
     "unknown": "core",
 }
-
-
-def ensure_loopback(host: str) -> None:
-    """Refuse anything but loopback: the server serves data without real auth."""
-    try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        except socket.gaierror as exc:
-            raise ValueError(f"cannot resolve host {host!r}: {exc}") from exc
-        addresses = [
-            ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos
-        ]
-    if not addresses or not all(a.is_loopback for a in addresses):
-        raise ValueError(f"refusing to bind to non-loopback address {host!r}")
 
 
 # --------------------------------------------------------------------------- stats
@@ -1630,86 +1612,32 @@ async def start_server(config: ServerConfig) -> StartedServer:
     return StartedServer(runner=runner, state=state)
 
 
-class RunningServer:
+class RunningServer(ServerThread["StartedServer"]):
     """A server on its own event loop in a daemon thread; a context manager."""
 
     def __init__(self, config: ServerConfig) -> None:
+        super().__init__(lambda: start_server(config), "github-local-server")
         self.config = config
-        self._loop = asyncio.new_event_loop()
-        self._started: StartedServer | None = None
-        self._error: BaseException | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name="github-local-server", daemon=True
-        )
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._started = self._loop.run_until_complete(start_server(self.config))
-        except BaseException as exc:  # reported to the starting thread
-            self._error = exc
-            self._ready.set()
-            self._loop.close()
-            return
-        self._ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            self._loop.run_until_complete(self._started.close())
-            self._loop.close()
-
-    def start(self, timeout: float = 30.0) -> RunningServer:
-        self._thread.start()
-        if not self._ready.wait(timeout):
-            raise TimeoutError("the local GitHub server did not start in time")
-        if self._error is not None:
-            raise self._error
-        return self
-
-    @property
-    def _server(self) -> StartedServer:
-        if self._started is None:
-            raise RuntimeError("server is not running")
-        return self._started
 
     @property
     def base_url(self) -> str:
-        return self._server.base_url
+        """Like ``http://127.0.0.1:PORT``."""
+        return self.started.base_url
 
     @property
     def graphql_url(self) -> str:
-        return self._server.graphql_url
-
-    @property
-    def stats(self) -> ServerStats:
-        return self._server.stats
+        return self.started.graphql_url
 
     @property
     def state(self) -> ServerState:
-        return self._server.state
+        return self.started.state
 
     def reset_rate_limits(self) -> None:
-        self._server.state.limiter.reset()
+        self.started.state.limiter.reset()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and join the thread (idempotent)."""
-        if self._thread.is_alive() and not self._loop.is_closed():
-            if self._started is not None:
-                self._loop.call_soon_threadsafe(self._started.state.closing.set)
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout)
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    @property
+    def stats(self) -> ServerStats:
+        return self.started.stats
 
 
 def serve_in_thread(config: ServerConfig) -> RunningServer:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ipaddress
 import itertools
 import json
 import logging
 import random
 import secrets
 import signal
-import socket
 import sys
 import threading
 import time
@@ -30,7 +28,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -42,6 +39,7 @@ from prreview.llm.local_model import (
     GenerationResult,
     Message,
 )
+from prreview.serving import ServerThread, ensure_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -172,22 +170,6 @@ class ServerConfig:
         return f"ServerConfig(model_name={self.model_name!r}, port={self.port}, " + (
             f"api_key={key!r}, max_batch_size={self.max_batch_size})"
         )
-
-
-def ensure_loopback(host: str) -> None:
-    """Refuse anything but loopback: the server has no real security."""
-    try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        except socket.gaierror as exc:
-            raise ValueError(f"cannot resolve host {host!r}: {exc}") from exc
-        addresses = [
-            ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos
-        ]
-    if not addresses or not all(a.is_loopback for a in addresses):
-        raise ValueError(f"refusing to bind to non-loopback address {host!r}")
 
 
 # --------------------------------------------------------------------------- stats
@@ -918,76 +900,21 @@ async def start_server(config: ServerConfig) -> StartedServer:
     return StartedServer(runner=runner, state=state)
 
 
-class RunningServer:
+class RunningServer(ServerThread["StartedServer"]):
     """A server on its own event loop in a daemon thread; a context manager."""
 
     def __init__(self, config: ServerConfig) -> None:
+        super().__init__(lambda: start_server(config), "llm-local-server")
         self.config = config
-        self._loop = asyncio.new_event_loop()
-        self._started: StartedServer | None = None
-        self._error: BaseException | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name="llm-local-server", daemon=True
-        )
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._started = self._loop.run_until_complete(start_server(self.config))
-        except BaseException as exc:  # reported to the starting thread
-            self._error = exc
-            self._ready.set()
-            self._loop.close()
-            return
-        self._ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            self._loop.run_until_complete(self._started.close())
-            self._loop.close()
-
-    def start(self, timeout: float = 30.0) -> RunningServer:
-        self._thread.start()
-        if not self._ready.wait(timeout):
-            raise TimeoutError("the local LLM server did not start in time")
-        if self._error is not None:
-            raise self._error
-        return self
-
-    @property
-    def _server(self) -> StartedServer:
-        if self._started is None:
-            raise RuntimeError("server is not running")
-        return self._started
 
     @property
     def base_url(self) -> str:
         """Like ``http://127.0.0.1:PORT/v1``: what an OpenAI client takes."""
-        return self._server.base_url
+        return self.started.base_url
 
     @property
     def stats(self) -> ServerStats:
-        return self._server.stats
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and join the thread (idempotent)."""
-        if self._thread.is_alive() and not self._loop.is_closed():
-            if self._started is not None:
-                self._loop.call_soon_threadsafe(self._started.state.closing.set)
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout)
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        return self.started.stats
 
 
 def serve_in_thread(config: ServerConfig) -> RunningServer:
