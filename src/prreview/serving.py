@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import signal
 import socket
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -101,3 +103,24 @@ class ServerThread(Generic[StartedT]):
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class Addressed(Closable, Protocol):
+    @property
+    def base_url(self) -> str: ...
+
+
+async def serve_until_signalled(start: Callable[[], Awaitable[Addressed]]) -> None:
+    """For ``python -m ...server``: start, print the base URL as the first stdout
+    line (the contract with whoever started the process), serve until SIGTERM/SIGINT."""
+    server = await start()
+    sys.stdout.write(f"{server.base_url}\n")
+    sys.stdout.flush()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.close()

@@ -22,7 +22,6 @@ import logging
 import math
 import random
 import re
-import signal
 import sys
 import threading
 import time
@@ -48,7 +47,7 @@ from prreview.github.snapshot import (
     SnapshotError,
     load_snapshot,
 )
-from prreview.serving import ServerThread, ensure_loopback
+from prreview.serving import ServerThread, ensure_loopback, serve_until_signalled
 
 logger = logging.getLogger(__name__)
 
@@ -1727,21 +1726,6 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
 
 
-async def _serve_forever(config: ServerConfig) -> None:
-    server = await start_server(config)
-    # The first stdout line is the contract with whoever started us.
-    sys.stdout.write(f"{server.base_url}\n")
-    sys.stdout.flush()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await server.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(
@@ -1751,7 +1735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         config = config_from_args(args)
-        asyncio.run(_serve_forever(config))
+        asyncio.run(serve_until_signalled(lambda: start_server(config)))
     except (ValueError, OSError, SnapshotError) as exc:
         logger.error("%s", exc)
         return 2
