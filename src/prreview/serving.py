@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
+from aiohttp import web
+
 
 def ensure_loopback(host: str) -> None:
     """Refuse anything but a loopback address (names are resolved first)."""
@@ -32,6 +34,25 @@ def ensure_loopback(host: str) -> None:
         ]
     if not addresses or not all(address.is_loopback for address in addresses):
         raise ValueError(f"refusing to bind to non-loopback address {host!r}")
+
+
+async def start_site(
+    app: web.Application, host: str, port: int, shutdown_timeout_s: float
+) -> tuple[web.AppRunner, str]:
+    """Serve ``app`` on a loopback address; the runner and ``http://host:port``."""
+    ensure_loopback(host)
+    runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout_s, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound_host, bound_port = runner.addresses[0][:2]
+    if ":" in bound_host:
+        bound_host = f"[{bound_host}]"
+    return runner, f"http://{bound_host}:{bound_port}"
 
 
 class Closable(Protocol):

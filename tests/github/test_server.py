@@ -32,7 +32,6 @@ from prreview.github.server import (
     FaultKind,
     RunningServer,
     ServerConfig,
-    ensure_loopback,
     search_repositories,
     serve_in_thread,
     start_server,
@@ -43,6 +42,7 @@ from prreview.github.snapshot import (
     closing_issue_numbers,
     load_snapshot,
 )
+from prreview.serving import ensure_loopback
 
 from .conftest import TOKEN, tiny_repos, widgets_repo, write_snapshot
 

@@ -19,9 +19,9 @@ from prreview.llm.server import (
     RunningServer,
     ServerConfig,
     ServerState,
-    ensure_loopback,
     serve_in_thread,
 )
+from prreview.serving import ensure_loopback
 
 MODEL = "echo-model"
 

@@ -47,7 +47,11 @@ from prreview.github.snapshot import (
     SnapshotError,
     load_snapshot,
 )
-from prreview.serving import ServerThread, ensure_loopback, serve_until_signalled
+from prreview.serving import (
+    ServerThread,
+    serve_until_signalled,
+    start_site,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -1560,13 +1564,6 @@ def app_state(app: web.Application) -> ServerState:
 # --------------------------------------------------------------------------- running
 
 
-def _format_base_url(address: Any) -> str:
-    host, port = address[0], address[1]
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
 @dataclass
 class StartedServer:
     """A server running on the caller's event loop (see :func:`start_server`)."""
@@ -1593,20 +1590,12 @@ class StartedServer:
 
 async def start_server(config: ServerConfig) -> StartedServer:
     """Start the server on the running event loop (loopback only)."""
-    ensure_loopback(config.host)
     app = create_app(config)
-    runner = web.AppRunner(
-        app, shutdown_timeout=config.shutdown_timeout_s, access_log=None
+    runner, base_url = await start_site(
+        app, config.host, config.port, config.shutdown_timeout_s
     )
-    await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
-    try:
-        await site.start()
-    except BaseException:
-        await runner.cleanup()
-        raise
     state = app_state(app)
-    state.base_url = _format_base_url(runner.addresses[0])
+    state.base_url = base_url
     logger.info("GitHub-compatible server on %s", state.base_url)
     return StartedServer(runner=runner, state=state)
 

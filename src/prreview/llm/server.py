@@ -38,7 +38,11 @@ from prreview.llm.local_model import (
     GenerationResult,
     Message,
 )
-from prreview.serving import ServerThread, ensure_loopback, serve_until_signalled
+from prreview.serving import (
+    ServerThread,
+    serve_until_signalled,
+    start_site,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -879,22 +883,12 @@ class StartedServer:
 
 async def start_server(config: ServerConfig) -> StartedServer:
     """Start the server on the running event loop (loopback only)."""
-    ensure_loopback(config.host)
     app = create_app(config)
-    runner = web.AppRunner(
-        app, shutdown_timeout=config.shutdown_timeout_s, access_log=None
+    runner, base_url = await start_site(
+        app, config.host, config.port, config.shutdown_timeout_s
     )
-    await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
-    try:
-        await site.start()
-    except BaseException:
-        await runner.cleanup()
-        raise
     state = app[_STATE]
-    host, port = runner.addresses[0][:2]
-    host = f"[{host}]" if ":" in host else host
-    state.base_url = f"http://{host}:{port}/v1"
+    state.base_url = f"{base_url}/v1"
     logger.info("OpenAI-compatible server on %s", state.base_url)
     return StartedServer(runner=runner, state=state)
 
