@@ -114,7 +114,7 @@ class NoiseRules:
         for name in ("marker_max_line", "max_patch_chars", "max_changed_lines"):
             if getattr(self, name) < 0:
                 raise ValueError(f"NoiseRules.{name} must be >= 0")
-        _compiled(self.generated_markers)  # a bad pattern fails here, not mid-run
+        compiled_markers(self.generated_markers)  # a bad pattern fails now, not mid-run
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +230,7 @@ def language_of(path: str) -> str:
     return _LANGUAGES_BY_SUFFIX.get(PurePosixPath(name).suffix.lower(), "Other")
 
 
-def _path_reason(path: str, rules: NoiseRules) -> NoiseReason | None:
+def path_noise_reason(path: str, rules: NoiseRules) -> NoiseReason | None:
     parts = PurePosixPath(path).parts
     name, dirs = (parts[-1], parts[:-1]) if parts else ("", ())
     if name in rules.lock_files:
@@ -245,7 +245,7 @@ def _path_reason(path: str, rules: NoiseRules) -> NoiseReason | None:
 
 
 @cache
-def _compiled(markers: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def compiled_markers(markers: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     try:
         return tuple(re.compile(marker) for marker in markers)
     except re.error as error:
@@ -258,7 +258,7 @@ def _has_marker(patch: str, rules: NoiseRules) -> bool:
     Only the first lines count: a generator's own source may mention the marker
     deeper down, but generated files announce themselves at the top.
     """
-    markers = _compiled(rules.generated_markers)
+    markers = compiled_markers(rules.generated_markers)
     for hunk in parse_patch(patch):
         for line in hunk.lines:
             numbers = [n for n in (line.old_line, line.new_line) if n is not None]
@@ -291,7 +291,7 @@ def _reason(file: FilePatch, rules: NoiseRules) -> NoiseReason:
     if not file.patch:
         return "no_patch"
     return (
-        _path_reason(file.path, rules)
+        path_noise_reason(file.path, rules)
         or _size_reason(file, rules)
         or _content_reason(file.patch, rules)
         or "kept"

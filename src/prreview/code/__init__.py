@@ -1,0 +1,1 @@
+"""Libraries that read local git repositories: history, identifiers, FIM examples."""
