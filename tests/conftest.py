@@ -99,3 +99,19 @@ def trained_classifier(bundled_encoder) -> tuple:
             "comment_classifier_metrics",
         )
     )
+
+
+@pytest.fixture(scope="session")
+def bundled_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled GGUF as a transformers folder (about 20 s, once per session)."""
+    from prreview.llm.local_model import materialize_bundled_model  # noqa: PLC0415
+
+    return materialize_bundled_model(tmp_path_factory.mktemp("smollm2"))
+
+
+@pytest.fixture(scope="session")
+def local_model(bundled_model_dir: Path):
+    """The bundled model loaded once, batching four chats at a time."""
+    from prreview.llm.local_model import LocalChatModel  # noqa: PLC0415
+
+    return LocalChatModel(bundled_model_dir, max_batch_size=4)

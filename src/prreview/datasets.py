@@ -209,3 +209,119 @@ class SentenceEmbedderDataset(AbstractDataset[None, Any]):
 
     def _describe(self) -> dict[str, Any]:
         return {"model": self._model, "cache": self._cache, "device": self._device}
+
+
+class ChatBackendDataset(AbstractDataset[None, Any]):
+    """Loads a :class:`~prreview.llm.backends.ChatBackend` with its response cache.
+
+    ``backend: local`` generates in this process with the model in ``model_dir``
+    (materialized from the bundled GGUF when missing; loaded on the first cache miss).
+    ``backend: openai`` talks to ``base_url`` (any OpenAI-compatible endpoint; the
+    key comes from the catalog's ``credentials`` (``api_key``) or ``OPENAI_API_KEY``).
+    With ``serve_model_dir`` set, the ``openai`` backend starts this project's local
+    endpoint on 127.0.0.1 over that model folder and points at it: the offline way to
+    exercise the HTTP path, faults included (``server:`` takes ServerConfig fields).
+    """
+
+    def __init__(  # noqa: PLR0913 - one option each, as in the catalog
+        self,
+        backend: str = "local",
+        model: str | None = None,
+        model_dir: str | None = None,
+        base_url: str | None = None,
+        cache: str | None = None,
+        concurrency: int = 8,
+        timeout_s: float = 60.0,
+        max_retries: int = 5,
+        max_batch_size: int = 8,
+        serve_model_dir: str | None = None,
+        server: dict[str, Any] | None = None,
+        credentials: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if backend not in {"local", "openai"}:
+            raise DatasetError(f"unknown chat backend {backend!r}: local or openai")
+        if backend == "local" and model_dir is None:
+            raise DatasetError("the local chat backend needs model_dir")
+        self._backend = backend
+        self._model = model
+        self._model_dir = model_dir
+        self._base_url = (credentials or {}).get("base_url") or base_url
+        self._cache = cache
+        self._concurrency = concurrency
+        self._timeout_s = timeout_s
+        self._max_retries = max_retries
+        self._max_batch_size = max_batch_size
+        self._serve_model_dir = serve_model_dir
+        self._server_options = dict(server or {})
+        key = (credentials or {}).get("api_key") or os.environ.get("OPENAI_API_KEY")
+        self._api_key = Secret(key)
+        self._running: list[Any] = []
+        self.metadata = metadata
+
+    def load(self) -> Any:
+        from prreview.llm.backends import LocalChatBackend  # noqa: PLC0415
+        from prreview.llm.client import ChatClient, RetryPolicy  # noqa: PLC0415
+        from prreview.llm.local_model import BUNDLED_MODEL_NAME  # noqa: PLC0415
+
+        model = self._model or BUNDLED_MODEL_NAME
+        if self._backend == "local":
+            return LocalChatBackend(
+                self._model_dir or "",
+                model=model,
+                cache_path=self._cache,
+                max_batch_size=self._max_batch_size,
+            )
+        base_url = self._base_url
+        if self._serve_model_dir is not None:
+            base_url = self._serve(model)
+        return ChatClient(
+            base_url,
+            self._api_key or Secret("not-needed"),
+            model,
+            cache_path=self._cache,
+            retry=RetryPolicy(max_retries=self._max_retries),
+            timeout_s=self._timeout_s,
+            concurrency=self._concurrency,
+        )
+
+    def _serve(self, model: str) -> str:
+        from prreview.llm.local_model import (  # noqa: PLC0415
+            LocalChatModel,
+            materialize_bundled_model,
+        )
+        from prreview.llm.server import ServerConfig, serve_in_thread  # noqa: PLC0415
+
+        folder = materialize_bundled_model(self._serve_model_dir or "")
+        chat_model = LocalChatModel(
+            folder, max_batch_size=self._max_batch_size, name=model
+        )
+        config = ServerConfig(
+            backend=chat_model,
+            model_name=model,
+            max_batch_size=self._max_batch_size,
+            **self._server_options,
+        )
+        running = serve_in_thread(config)
+        self._running.append(running)
+        atexit.register(running.stop)
+        logger.info("Serving %s at %s", model, running.base_url)
+        return str(running.base_url)
+
+    def save(self, data: None) -> None:
+        raise DatasetError("ChatBackendDataset is read-only")
+
+    def _release(self) -> None:
+        while self._running:
+            self._running.pop().stop()
+
+    def _describe(self) -> dict[str, Any]:
+        return {
+            "backend": self._backend,
+            "model": self._model,
+            "model_dir": self._model_dir,
+            "base_url": self._base_url,
+            "serve_model_dir": self._serve_model_dir,
+            "cache": self._cache,
+            "api_key": "set" if self._api_key else "unset",
+        }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
-FLOW = ("ingest", "filter_train", "filter", "codediff")
+FLOW = ("ingest", "filter_train", "filter", "summarize", "codediff", "critique")
 
 
 def register_pipelines() -> dict[str, Pipeline]:

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 AuthorType = Literal["User", "Bot", "Organization", "Mannequin", "Unknown"]
 Side = Literal["LEFT", "RIGHT"]
@@ -192,6 +192,49 @@ class CodediffFile(Record):
     comments: list[dict[str, int | str | None]]
     target: str
     negative: bool
+
+
+class CommentSummary(Record):
+    """A kept comment rewritten as a short critique; ``source`` says whether the
+    model's text is used (``llm``) or the comment's own (``original``, with the
+    ``reason``)."""
+
+    id: int
+    iteration: int
+    repo: str
+    pr_number: int
+    summary: str = Field(min_length=1)
+    source: Literal["llm", "original"]
+    reason: str | None
+    original: str
+    backend: str
+    model: str
+    prompt: str
+    prompt_tokens: int = Field(ge=0)
+    completion_tokens: int = Field(ge=0)
+    cached: bool
+
+
+class ChatMessage(Record):
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(min_length=1)
+
+
+class SFTRecord(Record):
+    """A chat-format training record, the shape TRL's SFTTrainer reads: system, user
+    and assistant turns, and where the example came from."""
+
+    messages: list[ChatMessage] = Field(min_length=2)
+    metadata: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _turns_alternate(self) -> SFTRecord:
+        roles = [message.role for message in self.messages]
+        body = roles[1:] if roles[0] == "system" else roles
+        expected = ["user", "assistant"] * (len(body) // 2 + 1)
+        if len(body) < 2 or body != expected[: len(body)] or body[-1] != "assistant":
+            raise ValueError(f"turns must alternate user/assistant, got {roles}")
+        return self
 
 
 class IngestError(Record):

@@ -47,14 +47,8 @@ def test_generation_params_are_checked() -> None:
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled GGUF as a transformers folder (about 20 s, once per session)."""
-    return materialize_bundled_model(tmp_path_factory.mktemp("smollm2"))
-
-
-@pytest.fixture(scope="session")
-def local_model(model_dir: Path) -> LocalChatModel:
-    return LocalChatModel(model_dir, max_batch_size=4)
+def model_dir(bundled_model_dir: Path) -> Path:
+    return bundled_model_dir
 
 
 @pytest.mark.slow

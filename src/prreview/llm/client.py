@@ -182,9 +182,17 @@ class ResponseCache:
             self._db.close()
 
 
-def cache_key(model: str, messages: Sequence[Mapping[str, str]], params: dict) -> str:
-    """sha256 over the model, the messages and the sampling parameters."""
+def cache_key(
+    model: str,
+    messages: Sequence[Mapping[str, str]],
+    params: dict,
+    *,
+    backend: str = "openai",
+) -> str:
+    """sha256 over the backend, the model, the messages and the sampling parameters:
+    the same prompt answered by another backend or model is another answer."""
     payload = {
+        "backend": backend,
         "model": model,
         "messages": [dict(m) for m in messages],
         "params": params,
@@ -215,8 +223,35 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
+class MalformedResponseError(ValueError):
+    """A 200 answer without the fields of a chat completion."""
+
+
+def _answer(response: Any) -> dict[str, Any]:
+    """The fields kept of a completion; a body that lacks them is malformed."""
+    try:
+        choice = response.choices[0]
+        usage = response.usage
+        return {
+            "text": choice.message.content or "",
+            "finish_reason": str(choice.finish_reason),
+            "prompt_tokens": int(usage.prompt_tokens) if usage else 0,
+            "completion_tokens": int(usage.completion_tokens) if usage else 0,
+            "model": str(response.model),
+        }
+    except (AttributeError, IndexError, TypeError, ValueError) as exc:
+        raise MalformedResponseError(f"not a chat completion: {exc}") from None
+
+
 def _cause(exc: BaseException) -> str | None:
     """A short retry cause, or None when the error is not worth retrying."""
+    if isinstance(
+        exc,
+        json.JSONDecodeError
+        | MalformedResponseError
+        | openai.APIResponseValidationError,
+    ):
+        return "malformed_response"
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
@@ -235,6 +270,8 @@ class ChatClient:
     HTTP connection pool on the running loop, so the sync wrapper works from any
     thread or loop.
     """
+
+    name = "openai"
 
     def __init__(
         self,
@@ -282,14 +319,12 @@ class ChatClient:
             timeout=httpx.Timeout(self.timeout_s, connect=min(10.0, self.timeout_s)),
         )
 
-    async def complete_many(
+    async def complete_each(
         self, requests: Sequence[ChatRequest], concurrency: int | None = None
-    ) -> list[ChatResult]:
-        """Answer all ``requests`` in order, at most ``concurrency`` in flight.
-
-        Raises the first :class:`ChatClientError` after the others have finished,
-        so their answers are cached for the rerun.
-        """
+    ) -> list[ChatResult | ChatClientError]:
+        """Answer all ``requests`` in order, at most ``concurrency`` in flight; a
+        request that fails for good gives its :class:`ChatClientError` in its place,
+        so one bad item does not cost the others."""
         limit = asyncio.Semaphore(concurrency or self.concurrency)
         async with self._openai() as api:
 
@@ -301,9 +336,25 @@ class ChatClient:
                 *(one(r) for r in requests), return_exceptions=True
             )
         for outcome in outcomes:
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, BaseException) and not isinstance(
+                outcome, ChatClientError
+            ):
                 raise outcome
         return list(outcomes)  # type: ignore[arg-type]
+
+    async def complete_many(
+        self, requests: Sequence[ChatRequest], concurrency: int | None = None
+    ) -> list[ChatResult]:
+        """Answer all ``requests`` in order, at most ``concurrency`` in flight.
+
+        Raises the first :class:`ChatClientError` after the others have finished,
+        so their answers are cached for the rerun.
+        """
+        outcomes = await self.complete_each(requests, concurrency)
+        for outcome in outcomes:
+            if isinstance(outcome, ChatClientError):
+                raise outcome
+        return outcomes  # type: ignore[return-value]
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         (result,) = await self.complete_many([request])
@@ -316,6 +367,13 @@ class ChatClient:
         (a Kedro node, a notebook)."""
         return run_async(lambda: self.complete_many(requests, concurrency))
 
+    def complete_each_sync(
+        self, requests: Sequence[ChatRequest], concurrency: int | None = None
+    ) -> list[ChatResult | ChatClientError]:
+        """:meth:`complete_each` from synchronous code (the :class:`ChatBackend`
+        call the summarizer makes)."""
+        return run_async(lambda: self.complete_each(requests, concurrency))
+
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
@@ -326,7 +384,7 @@ class ChatClient:
         model = request.model or self.model
         messages = [dict(m) for m in request.messages]
         params = request.params()
-        key = cache_key(model, messages, params)
+        key = cache_key(model, messages, params, backend=self.name)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
@@ -344,14 +402,19 @@ class ChatClient:
                     messages=messages,  # type: ignore[arg-type]
                     **params,
                 )
-            except openai.APIError as exc:
+                answer = _answer(response)
+            except (
+                openai.APIError,
+                json.JSONDecodeError,
+                MalformedResponseError,
+            ) as exc:
                 cause = _cause(exc)
                 status = getattr(exc, "status_code", None)
                 if cause is None:
                     with self._lock:
                         self.usage.failures += 1
                     raise ChatRequestError(
-                        self._scrub(f"chat request refused ({status}): {exc.message}"),
+                        self._scrub(f"chat request refused ({status}): {exc}"),
                         status,
                     ) from None
                 if attempt > self.retry.max_retries:
@@ -377,18 +440,9 @@ class ChatClient:
                 )
                 await asyncio.sleep(delay)
                 continue
-            return self._record(key, response, attempt)
+            return self._record(key, answer, attempt)
 
-    def _record(self, key: str, response: Any, attempts: int) -> ChatResult:
-        choice = response.choices[0]
-        usage = response.usage
-        answer = {
-            "text": choice.message.content or "",
-            "finish_reason": str(choice.finish_reason),
-            "prompt_tokens": int(usage.prompt_tokens) if usage else 0,
-            "completion_tokens": int(usage.completion_tokens) if usage else 0,
-            "model": str(response.model),
-        }
+    def _record(self, key: str, answer: dict[str, Any], attempts: int) -> ChatResult:
         with self._lock:
             self.usage.prompt_tokens += answer["prompt_tokens"]
             self.usage.completion_tokens += answer["completion_tokens"]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from prreview.atomic import atomic_write_bytes
 
@@ -76,6 +76,16 @@ class _Row:
     index: int
     messages: Sequence[Message]
     params: GenerationParams
+
+
+class BatchGenerator(Protocol):
+    """What generates answers: :class:`LocalChatModel` or a test double."""
+
+    def generate(
+        self,
+        batch: Sequence[Sequence[Message]],
+        params: Sequence[GenerationParams],
+    ) -> list[GenerationResult]: ...
 
 
 def bundled_gguf_path() -> Path:

@@ -27,16 +27,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
 from prreview.llm.local_model import (
     BUNDLED_MODEL_NAME,
+    BatchGenerator,
     ContextLengthError,
     GenerationParams,
     GenerationResult,
-    Message,
 )
 from prreview.serving import (
     ServerThread,
@@ -78,16 +78,6 @@ _KNOWN_PARAMS = frozenset(
 )
 
 
-class ChatBackend(Protocol):
-    """What generates answers: :class:`LocalChatModel` or a test double."""
-
-    def generate(
-        self,
-        batch: Sequence[Sequence[Message]],
-        params: Sequence[GenerationParams],
-    ) -> list[GenerationResult]: ...
-
-
 # --------------------------------------------------------------------------- config
 
 
@@ -99,6 +89,7 @@ class FaultKind(StrEnum):
     UNAVAILABLE_503 = "unavailable_503"
     SLOW = "slow"
     DROP_CONNECTION = "drop_connection"
+    MALFORMED_JSON = "malformed_json"
 
 
 def _kind(value: FaultKind | str) -> FaultKind:
@@ -148,7 +139,7 @@ class ServerConfig:
     ``max_batch_size`` chats.
     """
 
-    backend: ChatBackend
+    backend: BatchGenerator
     model_name: str = BUNDLED_MODEL_NAME
     host: str = "127.0.0.1"
     port: int = 0
@@ -499,7 +490,7 @@ class MicroBatcher:
 
     def __init__(
         self,
-        backend: ChatBackend,
+        backend: BatchGenerator,
         *,
         window_s: float,
         max_batch_size: int,
@@ -718,6 +709,12 @@ async def _inject(request: web.Request, state: ServerState) -> web.Response | No
         return None
     if fault is FaultKind.DROP_CONNECTION:
         return _drop(request)
+    if fault is FaultKind.MALFORMED_JSON:  # a 200 whose body was cut off
+        return web.Response(
+            status=200,
+            text='{"id": "chatcmpl-cut", "object": "chat.completion", "choi',
+            content_type="application/json",
+        )
     errors = {
         FaultKind.RATE_LIMIT_429: ApiError(
             429,

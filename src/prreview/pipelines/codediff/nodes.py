@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from prreview.diffs.render import (
     render_comments,
     render_patch,
 )
+from prreview.partitions import Partitions, Rows, iteration_key, partition_rows
 from prreview.schemas import (
     CodediffFile,
     FilePatch,
@@ -33,8 +34,6 @@ from prreview.schemas import (
 
 logger = logging.getLogger(__name__)
 
-Rows = list[dict[str, Any]]
-Partitions = dict[str, Rows | Callable[[], Rows]]
 PrKey = tuple[str, int]
 
 
@@ -84,20 +83,13 @@ class CodediffParams(BaseModel):
     include_outdated: bool = True
 
 
-def _rows(value: Rows | Callable[[], Rows]) -> Rows:
-    """A partition's rows: PartitionedDataset gives a loader, memory gives the list."""
-    return value() if callable(value) else value
-
-
-def _iteration_key(iteration: int) -> str:
-    return f"iter_{iteration:04d}"
-
-
 def _latest_diffs(pull_diffs: Partitions) -> dict[PrKey, PullDiff]:
     """Each PR's diff; a PR ingested again in a later iteration keeps the latest."""
     diffs: dict[PrKey, PullDiff] = {}
     for partition_id in sorted(pull_diffs):
-        for diff in validate_records(PullDiff, _rows(pull_diffs[partition_id])):
+        for diff in validate_records(
+            PullDiff, partition_rows(pull_diffs[partition_id])
+        ):
             key = (diff.repo, diff.pr_number)
             if key not in diffs or diffs[key].iteration <= diff.iteration:
                 diffs[key] = diff
@@ -111,7 +103,7 @@ def _kept_comments(
     by_id: dict[int, FilteredComment] = {}
     for partition_id in sorted(filtered_comments):
         for comment in validate_records(
-            FilteredComment, _rows(filtered_comments[partition_id])
+            FilteredComment, partition_rows(filtered_comments[partition_id])
         ):
             counts["comments_in"] += 1
             if comment.id in by_id:
@@ -333,7 +325,7 @@ def build_codediff_files(
     plus seeded negatives with the no-comments target) and the codediff report."""
     by_iteration: dict[str, Rows] = {key: [] for key in anchor_counts["iterations"]}
     for pr in codediff_anchors:
-        by_iteration.setdefault(_iteration_key(pr["iteration"]), []).extend(
+        by_iteration.setdefault(iteration_key(pr["iteration"]), []).extend(
             _pr_rows(pr, codediff_params)
         )
     files = {

@@ -1,0 +1,92 @@
+"""The critique prompt: what a review model is shown and what it must answer.
+
+Training records (the critique pipeline), inference (``prreview review``) and
+evaluation all build their prompts here, so the model is asked at inference exactly
+what it learned from. The answer is the comment format of
+:mod:`prreview.diffs.render`: ``<comment path=... side=... lines=...>`` blocks, or
+``<no_comments/>`` when a careful reviewer would say nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from prreview.comments.text import clean_body
+from prreview.diffs.render import NO_COMMENTS, CommentBlock, render_comments
+
+FORMAT_VERSION = 1
+
+SYSTEM_PROMPT = f"""\
+You are an experienced code reviewer. You read one file's diff from a pull request \
+and write the review comments a careful reviewer would leave, each anchored to lines \
+of the diff.
+Every diff line starts with its number: a plain number is a line of the new file \
+(side RIGHT), a number after L is a line of the old file (side LEFT).
+Write each comment as:
+<comment path="FILE" side="RIGHT" lines="N">
+what is wrong and what to change
+</comment>
+Use lines="N-M" for a range. If nothing needs a comment, answer exactly {NO_COMMENTS}"""
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    """What the reviewer sees: where the change is, why it was made, the diff."""
+
+    repo: str
+    pr_title: str
+    path: str
+    language: str
+    rendered_patch: str
+    pr_description: str = ""
+    guidelines: str = ""
+
+
+def trim_description(body: str | None, max_chars: int) -> str:
+    """A PR description short enough for a prompt: HTML comments (template hints)
+    and tags removed, blank runs collapsed, cut at a line end before ``max_chars``."""
+    text = clean_body(body or "")
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    if max_chars <= 0:
+        return ""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind("\n", 0, max_chars)
+    return text[: cut if cut > max_chars // 2 else max_chars].rstrip() + " [...]"
+
+
+def user_turn(context: ReviewContext) -> str:
+    """The user message: repository, PR title and description, file, the diff."""
+    parts = [f"Repository: {context.repo}", f"Pull request: {context.pr_title}"]
+    if context.pr_description:
+        parts.append(f"Description:\n{context.pr_description}")
+    if context.guidelines:
+        parts.append(f"Project guidelines:\n{context.guidelines}")
+    parts.append(f"File: {context.path} ({context.language})")
+    parts.append(f"Diff:\n{context.rendered_patch}")
+    return "\n\n".join(parts)
+
+
+def prompt_messages(
+    context: ReviewContext, system_prompt: str = SYSTEM_PROMPT
+) -> list[dict[str, str]]:
+    """System and user turns: the prompt at inference time."""
+    return [
+        {"role": "system", "content": system_prompt},
+        {"role": "user", "content": user_turn(context)},
+    ]
+
+
+def critique_messages(
+    context: ReviewContext,
+    blocks: Sequence[CommentBlock],
+    system_prompt: str = SYSTEM_PROMPT,
+) -> list[dict[str, str]]:
+    """A full training conversation; no blocks means the no-comments answer."""
+    return [
+        *prompt_messages(context, system_prompt),
+        {"role": "assistant", "content": render_comments(blocks)},
+    ]
