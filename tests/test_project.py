@@ -7,6 +7,7 @@ import json
 
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro.runner import ThreadRunner
 
 from prreview.config import ProjectConfigLoader
 from prreview.pipeline_registry import register_pipelines
@@ -91,14 +92,42 @@ def test_run_async_works_inside_a_running_event_loop() -> None:
     assert run_async(notebook_cell) == 42
 
 
-def test_default_pipeline_filters_incrementally(project_copy, monkeypatch) -> None:
-    """ingest -> filter_train -> filter in a real session; a rerun filters nothing new
-    until asked to reprocess with ``filter_from``."""
-    project = project_copy()
+def test_default_pipeline_filters_incrementally(
+    project_copy, monkeypatch, bundled_model_dir
+) -> None:
+    """The default pipeline in a real session with ThreadRunner (the bundled model
+    summarizes; its folder is shared so it is materialized once); a rerun filters
+    nothing new until asked to reprocess with ``filter_from``, and summarizes from
+    the cache."""
+    summarizer = (
+        "summarizer:\n"
+        "  type: prreview.datasets.ChatBackendDataset\n"
+        "  backend: local\n"
+        f"  model_dir: {bundled_model_dir}\n"
+        "  cache: data/02_intermediate/summarize_cache.sqlite\n"
+        "  max_batch_size: 16\n"
+    )
+    project = project_copy(local_conf={"catalog.yml": summarizer})
     monkeypatch.chdir(project)
     bootstrap_project(project)
     with KedroSession.create(project_path=project) as session:
-        session.run()
+        session.run(runner=ThreadRunner())
+    merged = (project / "data/05_model_input/critique_sft.jsonl").read_text()
+    records = [json.loads(line) for line in merged.splitlines()]
+    assert len(records) > 80
+    assert all(len(r["messages"]) == 3 for r in records)
+    summarize_reports = project / "data/08_reporting/summarize_report.json"
+    first_summaries = json.loads(
+        (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()
+    )
+    assert first_summaries["usage"]["requests"] > 100
+    with KedroSession.create(project_path=project) as session:
+        session.run(pipeline_names=["summarize"])
+    again = json.loads(
+        (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()
+    )
+    assert again["usage"]["requests"] == 0
+    assert again["usage"]["cache_hits"] == first_summaries["usage"]["requests"]
     kept = sorted((project / "data/03_primary/filtered_comments").glob("*.jsonl"))
     assert [path.name for path in kept] == ["iter_0001.jsonl", "iter_0002.jsonl"]
     first = {path.name: path.read_bytes() for path in kept}
