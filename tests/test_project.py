@@ -106,8 +106,17 @@ def test_default_pipeline_filters_incrementally(
         f"  model_dir: {bundled_model_dir}\n"
         "  cache: data/02_intermediate/summarize_cache.sqlite\n"
         "  max_batch_size: 16\n"
+        "base_tokenizer:\n"
+        "  type: prreview.datasets.TokenizerDataset\n"
+        f"  model_dir: {bundled_model_dir}\n"
     )
-    project = project_copy(local_conf={"catalog.yml": summarizer})
+    repositories = (
+        f"commits:\n  repositories:\n    - path: {ROOT}\n"
+        f"fim:\n  repositories:\n    - path: {ROOT}\n"
+    )
+    project = project_copy(
+        local_conf={"catalog.yml": summarizer, "parameters.yml": repositories}
+    )
     monkeypatch.chdir(project)
     bootstrap_project(project)
     with KedroSession.create(project_path=project) as session:

@@ -325,3 +325,53 @@ class ChatBackendDataset(AbstractDataset[None, Any]):
             "cache": self._cache,
             "api_key": "set" if self._api_key else "unset",
         }
+
+
+class TokenizerDataset(AbstractDataset[None, Any]):
+    """Loads a transformers tokenizer, only the tokenizer (no weights).
+
+    ``model_dir`` names a transformers folder; when it is missing and
+    ``materialize_bundled`` is true, the bundled SmolLM2 is materialized there first
+    (about 20 s, once). ``model`` (a hub id or folder, e.g. in conf/prod) is used
+    when ``model_dir`` is not set. ``load_args`` go to ``from_pretrained``.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        model_dir: str | None = None,
+        materialize_bundled: bool = True,
+        load_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if (model is None) == (model_dir is None):
+            raise DatasetError("TokenizerDataset needs exactly one of model, model_dir")
+        self._model = model
+        self._model_dir = model_dir
+        self._materialize_bundled = materialize_bundled
+        self._load_args = dict(load_args or {})
+        self.metadata = metadata
+
+    def load(self) -> Any:
+        from transformers import AutoTokenizer  # noqa: PLC0415
+
+        source = self._model
+        if self._model_dir is not None:
+            from prreview.llm.local_model import (  # noqa: PLC0415
+                is_materialized,
+                materialize_bundled_model,
+            )
+
+            folder = Path(self._model_dir)
+            if not is_materialized(folder):
+                if not self._materialize_bundled:
+                    raise DatasetError(f"{folder}: no materialized model folder")
+                materialize_bundled_model(folder)
+            source = str(folder)
+        return AutoTokenizer.from_pretrained(source, **self._load_args)
+
+    def save(self, data: None) -> None:
+        raise DatasetError("TokenizerDataset is read-only")
+
+    def _describe(self) -> dict[str, Any]:
+        return {"model": self._model, "model_dir": self._model_dir}

@@ -6,7 +6,16 @@ from __future__ import annotations
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
-FLOW = ("ingest", "filter_train", "filter", "summarize", "codediff", "critique")
+FLOW = (
+    "ingest",
+    "filter_train",
+    "filter",
+    "summarize",
+    "codediff",
+    "critique",
+    "commits",
+    "fim",
+)
 
 
 def register_pipelines() -> dict[str, Pipeline]:

@@ -271,3 +271,26 @@ def validate_records(
 def dump_records(records: Iterable[Record]) -> list[dict[str, Any]]:
     """Plain dicts for JSON Lines, in field order."""
     return [record.model_dump(mode="json") for record in records]
+
+
+class FIMRecord(Record):
+    """A fill-in-the-middle example: the window ``prefix + middle + suffix`` of a
+    file at ``commit``, and ``text``, the same rendered with the model family's FIM
+    tokens in ``mode`` (psm or spm)."""
+
+    repo: str
+    path: str
+    commit: str
+    language: str
+    prefix: str
+    middle: str = Field(min_length=1)
+    suffix: str
+    text: str
+    mode: Literal["psm", "spm"]
+    span_mode: Literal["char", "node"]
+    fim_format: str
+    window_start: int = Field(ge=0)
+    window_end: int = Field(ge=0)
+    node_type: str | None
+    fallback: str | None
+    tokens: int | None

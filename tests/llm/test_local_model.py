@@ -125,3 +125,33 @@ def test_end_to_end_through_server_and_client(
         again = asyncio.run(client.complete_many(requests))
         assert [r.text for r in again] == [r.text for r in results]
         assert server.stats.requests == 2
+
+
+def test_concurrent_callers_materialize_once(tmp_path: Path, monkeypatch) -> None:
+    """summarize and the commits tokenizer may ask at the same moment."""
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from prreview.llm import local_model  # noqa: PLC0415
+
+    calls: list[Path] = []
+
+    def slow_materialize(target: Path, gguf_path: object) -> Path:
+        calls.append(target)
+        time.sleep(0.2)
+        target.mkdir(parents=True)
+        (target / MARKER).write_text("{}")
+        return target
+
+    monkeypatch.setattr(local_model, "_materialize", slow_materialize)
+    target = tmp_path / "models" / "smollm2"
+    threads = [
+        threading.Thread(target=materialize_bundled_model, args=(target,))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [target]
+    assert is_materialized(target)

@@ -350,3 +350,49 @@ def test_stats_endpoint(start: Callable[..., RunningServer]) -> None:
     stats = httpx.get(f"{root}/_stats").json()
     assert stats["requests"] == 1
     assert stats["batches"] == 1
+
+
+class CountsOverlap:
+    """Sleeps per call and records the most calls in progress at once."""
+
+    def __init__(self, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self.running = 0
+        self.most = 0
+        self._lock = threading.Lock()
+
+    def generate(
+        self, batch: Sequence[Sequence[Message]], params: Sequence[GenerationParams]
+    ) -> list[GenerationResult]:
+        with self._lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(self.delay_s)
+        with self._lock:
+            self.running -= 1
+        return [GenerationResult("ok", "stop", 1, 1) for _ in batch]
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_parallel_batches_bound_the_calls_in_progress(parallel: int) -> None:
+    backend = CountsOverlap(0.2)
+    config = ServerConfig(
+        backend=backend, model_name=MODEL, max_batch_size=1, parallel_batches=parallel
+    )
+    with serve_in_thread(config) as server:
+
+        async def send_all() -> list[int]:
+            async with aiohttp.ClientSession() as session:
+
+                async def one() -> int:
+                    async with session.post(
+                        f"{server.base_url}/chat/completions", json=chat_body()
+                    ) as response:
+                        return response.status
+
+                return await asyncio.gather(*(one() for _ in range(6)))
+
+        assert asyncio.run(send_all()) == [200] * 6
+    assert backend.most == parallel
+    with pytest.raises(ValueError):
+        ServerConfig(backend=backend, parallel_batches=0)

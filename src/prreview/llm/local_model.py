@@ -10,6 +10,7 @@ stay light.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import logging
@@ -113,12 +114,27 @@ def materialize_bundled_model(
     """Convert the bundled GGUF into a plain transformers folder, once.
 
     A rerun on a complete folder returns at once; an interrupted one (no marker) is
-    redone from scratch, since ``save_pretrained`` overwrites what it finds.
+    redone from scratch, since ``save_pretrained`` overwrites what it finds. Callers
+    in other threads or processes (summarize and the tokenizer of commits run side by
+    side) wait on a lock file next to the folder and then find it complete.
     """
     target = Path(target_dir)
     if is_materialized(target):
         logger.info("Model folder %s is already complete", target)
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.parent / f".{target.name}.lock"
+    with _MATERIALIZE_LOCK, lock_path.open("w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        if is_materialized(target):
+            return target
+        return _materialize(target, gguf_path)
+
+
+_MATERIALIZE_LOCK = threading.Lock()
+
+
+def _materialize(target: Path, gguf_path: str | Path | None) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
 
     source = Path(gguf_path) if gguf_path is not None else bundled_gguf_path()

@@ -136,7 +136,8 @@ class ServerConfig:
     ``model_name`` is the only model id served (404 for others). ``api_key`` set means
     every request needs ``Authorization: Bearer <key>``. Requests arriving within
     ``batch_window_s`` of the first queued one share a ``generate`` call of at most
-    ``max_batch_size`` chats.
+    ``max_batch_size`` chats; ``parallel_batches`` calls may run at once (a backend
+    that is not one local model, or one standing in for a remote API's latency).
     """
 
     backend: BatchGenerator
@@ -146,6 +147,7 @@ class ServerConfig:
     api_key: str | None = None
     batch_window_s: float = 0.02
     max_batch_size: int = 8
+    parallel_batches: int = 1  # >1 for backends that are not one local model
     default_max_tokens: int = 256
     max_tokens_limit: int = 4096
     faults: FaultConfig = field(default_factory=FaultConfig)  # a dict works too
@@ -156,6 +158,8 @@ class ServerConfig:
             object.__setattr__(self, "faults", FaultConfig(**self.faults))
         if self.max_batch_size < 1:
             raise ValueError("max_batch_size must be at least 1")
+        if self.parallel_batches < 1:
+            raise ValueError("parallel_batches must be at least 1")
         if self.batch_window_s < 0:
             raise ValueError("batch_window_s must not be negative")
 
@@ -484,8 +488,9 @@ class MicroBatcher:
     """Collects requests for ``window_s`` after the first one (or until the batch is
     full) and generates them in one backend call on a worker thread.
 
-    One batch runs at a time; requests that arrive meanwhile form the next batch, so
-    under load batches fill up without any window at all.
+    ``parallel`` batches run at a time (1 for a local model, which already uses every
+    core); requests that arrive meanwhile form the next batch, so under load batches
+    fill up without any window at all.
     """
 
     def __init__(
@@ -495,14 +500,17 @@ class MicroBatcher:
         window_s: float,
         max_batch_size: int,
         stats: ServerStats,
+        parallel: int = 1,
     ) -> None:
         self._backend = backend
         self._window_s = window_s
         self._max = max_batch_size
         self._stats = stats
+        self._parallel = parallel
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="llm-generate")
+        self._executor = ThreadPoolExecutor(parallel, thread_name_prefix="llm-generate")
         self._worker: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def submit(
         self, messages: tuple[dict[str, str], ...], params: GenerationParams
@@ -516,10 +524,11 @@ class MicroBatcher:
         return await future
 
     async def close(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+        for task in [self._worker, *self._running]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def _collect(self) -> list[_Pending]:
@@ -539,34 +548,39 @@ class MicroBatcher:
         return [p for p in batch if not p.future.done()]  # drop abandoned requests
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
+        slots = asyncio.Semaphore(self._parallel)
         while True:
+            await slots.acquire()
             batch = await self._collect()
             if not batch:
+                slots.release()
                 continue
-            try:
-                results = await loop.run_in_executor(
-                    self._executor, self._generate, batch
-                )
-            except Exception as exc:  # retried one by one below
-                if len(batch) == 1:
-                    _settle(batch[0].future, exc)
-                    continue
-                logger.warning(
-                    "Batch of %d failed (%s); retrying singly", len(batch), exc
-                )
-                for pending in batch:
-                    try:
-                        (single,) = await loop.run_in_executor(
-                            self._executor, self._generate, [pending]
-                        )
-                    except Exception as one_exc:  # sent to its caller
-                        _settle(pending.future, one_exc)
-                    else:
-                        _settle(pending.future, single)
-                continue
-            for pending, result in zip(batch, results):
-                _settle(pending.future, result)
+            task = asyncio.get_running_loop().create_task(self._process(batch))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+            task.add_done_callback(lambda _: slots.release())
+
+    async def _process(self, batch: list[_Pending]) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            results = await loop.run_in_executor(self._executor, self._generate, batch)
+        except Exception as exc:  # retried one by one below
+            if len(batch) == 1:
+                _settle(batch[0].future, exc)
+                return
+            logger.warning("Batch of %d failed (%s); retrying singly", len(batch), exc)
+            for pending in batch:
+                try:
+                    (single,) = await loop.run_in_executor(
+                        self._executor, self._generate, [pending]
+                    )
+                except Exception as one_exc:  # sent to its caller
+                    _settle(pending.future, one_exc)
+                else:
+                    _settle(pending.future, single)
+            return
+        for pending, result in zip(batch, results):
+            _settle(pending.future, result)
 
     def _generate(self, batch: list[_Pending]) -> list[GenerationResult]:
         started = time.perf_counter()
@@ -838,6 +852,7 @@ def create_app(config: ServerConfig) -> web.Application:
             window_s=config.batch_window_s,
             max_batch_size=config.max_batch_size,
             stats=state.stats,
+            parallel=config.parallel_batches,
         )
 
     async def on_shutdown(_app: web.Application) -> None:
