@@ -11,6 +11,7 @@ from kedro.io import DatasetError
 from prreview.datasets import (
     OFFLINE_TOKEN,
     AtomicJSONDataset,
+    ChatBackendDataset,
     GitHubAPIDataset,
     IngestStoreDataset,
     JSONLinesDataset,
@@ -89,3 +90,59 @@ def test_atomic_json_round_trip(tmp_path) -> None:
     assert not dataset.exists()
     dataset.save({"b": [1, 2], "a": "x"})
     assert dataset.load() == {"a": "x", "b": [1, 2]}
+
+
+def test_chat_backend_dataset_local_loads_lazily(tmp_path) -> None:
+    from prreview.llm.backends import LocalChatBackend  # noqa: PLC0415
+
+    dataset = ChatBackendDataset(
+        backend="local", model_dir=str(tmp_path / "model"), cache=str(tmp_path / "c.db")
+    )
+    backend = dataset.load()
+    assert isinstance(backend, LocalChatBackend)
+    assert not (tmp_path / "model").exists(), "nothing is materialized before a miss"
+    with pytest.raises(DatasetError):
+        dataset.save(None)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"backend": "anthropic"}, {"backend": "local"}],
+)
+def test_chat_backend_dataset_refuses_bad_options(options) -> None:
+    with pytest.raises(DatasetError):
+        ChatBackendDataset(**options)
+
+
+def test_chat_backend_dataset_openai_keeps_the_key_secret(monkeypatch) -> None:
+    key = "sk-DATASETTEST0123456789"
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    dataset = ChatBackendDataset(
+        backend="openai",
+        model="gpt-4o-mini",
+        base_url="https://api.openai.com/v1",
+        credentials={"api_key": key, "base_url": "http://127.0.0.1:9/v1"},
+    )
+    client = dataset.load()
+    assert client.base_url == "http://127.0.0.1:9/v1", "credentials' base_url wins"
+    assert key not in repr(client) and key not in str(dataset._describe())
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    from_env = ChatBackendDataset(backend="openai", model="m").load()
+    assert key not in repr(from_env)
+
+
+@pytest.mark.slow
+def test_chat_backend_dataset_serves_the_local_model(bundled_model_dir) -> None:
+    from prreview.llm.client import ChatRequest  # noqa: PLC0415
+
+    dataset = ChatBackendDataset(
+        backend="openai", serve_model_dir=str(bundled_model_dir), max_batch_size=2
+    )
+    client = dataset.load()
+    assert client.base_url.startswith("http://127.0.0.1:")
+    (answer,) = client.complete_each_sync(
+        [ChatRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=4)]
+    )
+    assert answer.completion_tokens <= 4
+    dataset.release()
+    assert dataset._running == []

@@ -62,6 +62,14 @@ def test_prod_points_at_github_and_merges_parameters_softly(
         catalog_config = context.config_loader["catalog"]
         assert catalog_config["github_api"]["base_url"] == "https://api.github.com"
         assert "serve_snapshot" not in catalog_config["github_api"]
+        summarize = context.params["summarize"]
+        assert summarize.max_tokens == 128 and summarize.stop == ["\n\n"]
+        assert context.params["commits"].windows.context_tokens == 2048
+        assert context.params["fim"].fim_format == "qwen2.5-coder"
+        summarizer = context.catalog.load("summarizer")  # no request is made
+        assert summarizer.name == "openai" and summarizer.model == "gpt-4o-mini"
+        assert summarizer.base_url == "https://api.openai.com/v1"
+        assert summarizer.concurrency == 32
 
 
 def test_a_real_session_runs_ingest_on_the_bundled_sample(
