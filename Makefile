@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/kedro run
+	$(BIN)/kedro run --runner=ThreadRunner
 
 test: install
 	$(BIN)/python -m pytest

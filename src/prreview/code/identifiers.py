@@ -570,7 +570,13 @@ def _walk(
         node, scope = stack.pop()
         found = rule(node, scope, ctx) if node.is_named else None
         if found is None or found.name == "":  # "": a nameless def in broken code
-            stack.extend((child, scope) for child in reversed(node.children))
+            # Definitions are named nodes with children: tokens and leaves are
+            # skipped, which is most of a syntax tree.
+            stack.extend(
+                (child, scope)
+                for child in reversed(node.named_children)
+                if child.named_child_count
+            )
             continue
         if found.name is not None:
             yield Definition(
