@@ -26,6 +26,7 @@ from kedro.runner import AbstractRunner, SequentialRunner, ThreadRunner
 
 from benchmarks.report import write_section
 from benchmarks.summarize_throughput import FixedLatency
+from prreview.datasets import TextFolderDataset
 from prreview.llm.client import ChatClient
 from prreview.llm.server import RunningServer, ServerConfig, serve_in_thread
 from prreview.pipelines.codediff import create_pipeline as codediff_pipeline
@@ -61,6 +62,9 @@ def inputs() -> dict[str, object]:
         "filtered_comments": partitions(DATA / "03_primary" / "filtered_comments"),
         "pull_diffs": partitions(DATA / "02_intermediate" / "pull_diffs"),
         "all_pull_requests": partitions(DATA / "02_intermediate" / "pull_requests"),
+        "repository_guidelines": TextFolderDataset(
+            str(DATA / "01_raw" / "repository_guidelines")
+        ).load(),
         "summarize_prompt": yaml.safe_load(
             (conf / "prompts" / "summarize_comment.yml").read_text()
         ),

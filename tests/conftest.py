@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "01_raw" / "github_sample"
 LABELS = ROOT / "data" / "01_raw" / "comment_labels.csv"
+GUIDELINES = ROOT / "data" / "01_raw" / "repository_guidelines"
 
 
 def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path:
@@ -29,6 +30,7 @@ def copy_project(target: Path, local_conf: dict[str, str] | None = None) -> Path
     (target / "data" / "01_raw").mkdir(parents=True)
     (target / "data" / "01_raw" / "github_sample").symlink_to(SAMPLE)
     (target / "data" / "01_raw" / "comment_labels.csv").symlink_to(LABELS)
+    (target / "data" / "01_raw" / "repository_guidelines").symlink_to(GUIDELINES)
     for name, text in (local_conf or {}).items():
         (target / "conf" / "local" / name).write_text(text)
     return target

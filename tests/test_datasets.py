@@ -15,6 +15,7 @@ from prreview.datasets import (
     GitHubAPIDataset,
     IngestStoreDataset,
     JSONLinesDataset,
+    TextFolderDataset,
 )
 from prreview.github.store import IngestStore
 from tests.conftest import SAMPLE
@@ -146,3 +147,13 @@ def test_chat_backend_dataset_serves_the_local_model(bundled_model_dir) -> None:
     assert answer.completion_tokens <= 4
     dataset.release()
     assert dataset._running == []
+
+
+def test_text_folder_dataset(tmp_path) -> None:
+    assert TextFolderDataset(str(tmp_path / "missing")).load() == {}
+    (tmp_path / "a__b.md").write_text("# A")
+    (tmp_path / "notes.txt").write_text("not markdown")
+    (tmp_path / "dir.md").mkdir()
+    assert TextFolderDataset(str(tmp_path)).load() == {"a__b": "# A"}
+    with pytest.raises(DatasetError):
+        TextFolderDataset(str(tmp_path)).save(None)

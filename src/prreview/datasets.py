@@ -375,3 +375,31 @@ class TokenizerDataset(AbstractDataset[None, Any]):
 
     def _describe(self) -> dict[str, Any]:
         return {"model": self._model, "model_dir": self._model_dir}
+
+
+class TextFolderDataset(AbstractDataset[None, dict[str, str]]):
+    """Every ``*<suffix>`` file directly in ``path`` as ``{stem: text}``; a missing or
+    empty folder is ``{}`` (unlike PartitionedDataset, which refuses to load nothing),
+    for optional hand-written inputs such as repository guidelines."""
+
+    def __init__(
+        self, path: str, suffix: str = ".md", metadata: dict[str, Any] | None = None
+    ) -> None:
+        self._path = Path(path)
+        self._suffix = suffix
+        self.metadata = metadata
+
+    def load(self) -> dict[str, str]:
+        if not self._path.is_dir():
+            return {}
+        return {
+            file.name.removesuffix(self._suffix): file.read_text(encoding="utf-8")
+            for file in sorted(self._path.glob(f"*{self._suffix}"))
+            if file.is_file()
+        }
+
+    def save(self, data: None) -> None:
+        raise DatasetError("TextFolderDataset is read-only")
+
+    def _describe(self) -> dict[str, Any]:
+        return {"path": str(self._path), "suffix": self._suffix}

@@ -40,12 +40,13 @@ class ReviewContext:
     language: str
     rendered_patch: str
     pr_description: str = ""
-    guidelines: str = ""
+    guidelines: str = ""  # an excerpt of the repository's contributing or style guide
 
 
-def trim_description(body: str | None, max_chars: int) -> str:
-    """A PR description short enough for a prompt: HTML comments (template hints)
-    and tags removed, blank runs collapsed, cut at a line end before ``max_chars``."""
+def excerpt(body: str | None, max_chars: int) -> str:
+    """Markdown short enough for a prompt (a PR description, a contributing guide):
+    HTML comments (template hints) and tags removed, blank runs collapsed, cut at a
+    line end before ``max_chars``."""
     text = clean_body(body or "")
     text = "\n".join(line.rstrip() for line in text.splitlines())
     while "\n\n\n" in text:

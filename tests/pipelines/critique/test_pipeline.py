@@ -141,7 +141,7 @@ def test_records_answer_with_summaries_at_their_anchors() -> None:
     }
     summaries = {"iter_0001": [summary(10, "Return `2` only for odd input.")]}
     prs = {"iter_0001": [pull_request(1)]}
-    out, counts = build_critique_records(codediff, summaries, prs, CritiqueParams())
+    out, counts = build_critique_records(codediff, summaries, prs, {}, CritiqueParams())
     rows = records(out)
     assert [r["metadata"]["path"] for r in rows] == ["f.py", "g.py"]
     for row in rows:
@@ -181,7 +181,7 @@ def test_reviewer_words_when_summaries_are_off_and_empty_comments_dropped() -> N
     summaries = {"iter_0001": [summary(10, "A summary")]}
     prs = {"iter_0001": [pull_request(1)]}
     out, counts = build_critique_records(
-        codediff, summaries, prs, CritiqueParams(use_summaries=False)
+        codediff, summaries, prs, {}, CritiqueParams(use_summaries=False)
     )
     assert records(out) == []
     assert counts["comment_empty_body"] == 1
@@ -194,12 +194,14 @@ def test_merge_keeps_the_latest_iteration_and_one_of_identical_records() -> None
         {"iter_0001": [example(1, [anchored(10)]), example(3, [anchored(30)])]},
         {},
         prs,
+        {},
         CritiqueParams(),
     )
     later, _ = build_critique_records(
         {"iter_0002": [example(1, [anchored(10, body="Edited")], iteration=2)]},
         {},
         prs,
+        {},
         CritiqueParams(),
     )
     # PR 4 is a copy of PR 1's conversation under another number.
@@ -207,6 +209,7 @@ def test_merge_keeps_the_latest_iteration_and_one_of_identical_records() -> None
         {"iter_0002": [example(4, [anchored(10, body="Edited")], iteration=2)]},
         {},
         {"iter_0001": [pull_request(4, title="Fix f in #1")]},
+        {},
         CritiqueParams(),
     )
     data = {
@@ -232,6 +235,32 @@ def test_merge_keeps_the_latest_iteration_and_one_of_identical_records() -> None
     assert report["by_language"]["Python"]["records"] == 2
     assert set(report["by_iteration"]) == {"1", "2"}
     assert report["build"] == {"records_out": 4}
+
+
+GUIDELINES = {
+    "acme__widgets": (
+        "# Contributing\n\n<!-- hidden -->- Keep `f` pure.\n\n\n\n- Test it."
+    ),
+    "not-a-repo-name": "ignored: no owner__repo",
+}
+
+
+def test_guidelines_of_the_repository_go_into_the_prompt() -> None:
+    codediff = {"iter_0001": [example(1, [anchored(10)])]}
+    prs = {"iter_0001": [pull_request(1)]}
+    out, _ = build_critique_records(codediff, {}, prs, GUIDELINES, CritiqueParams())
+    (record,) = records(out)
+    user = record["messages"][1]["content"]
+    assert (
+        "Project guidelines:\n# Contributing\n\n- Keep `f` pure.\n\n- Test it." in user
+    )
+    assert user.index("Project guidelines") < user.index("File: f.py")
+    assert record["metadata"]["guidelines"] is True
+    off, _ = build_critique_records(
+        codediff, {}, prs, GUIDELINES, CritiqueParams(guidelines_max_chars=0)
+    )
+    assert "Project guidelines" not in records(off)[0]["messages"][1]["content"]
+    assert records(off)[0]["metadata"]["guidelines"] is False
 
 
 def test_params_forbid_unknown_keys() -> None:
@@ -313,6 +342,7 @@ def side_by_side(request) -> dict[str, Any]:
                 "filtered_comments": MemoryDataset(sample["filtered"]),
                 "pull_diffs": MemoryDataset(ingested["pull_diffs"]),
                 "all_pull_requests": MemoryDataset(ingested["pull_requests"]),
+                "repository_guidelines": MemoryDataset(GUIDELINES),
                 "summarizer": MemoryDataset(client, copy_mode="assign"),
                 "summarize_prompt": MemoryDataset(conf_prompt()),
                 "params:summarize": MemoryDataset(SummarizeParams()),

@@ -17,7 +17,7 @@ from prreview.diffs.critique import (
     SYSTEM_PROMPT,
     ReviewContext,
     critique_messages,
-    trim_description,
+    excerpt,
 )
 from prreview.diffs.render import CommentBlock
 from prreview.partitions import Partitions, Rows, partition_rows
@@ -39,6 +39,7 @@ class CritiqueParams(BaseModel):
 
     system_prompt: str | None = None  # None: prreview.diffs.critique.SYSTEM_PROMPT
     description_max_chars: int = Field(600, ge=0)
+    guidelines_max_chars: int = Field(600, ge=0)  # 0: no guidelines in the prompt
     use_summaries: bool = True  # False: the reviewers' own words, as anchored
 
 
@@ -101,17 +102,33 @@ def _blocks(
     return blocks, sources
 
 
+def _guideline_excerpts(
+    repository_guidelines: dict[str, str], max_chars: int
+) -> dict[str, str]:
+    """Excerpts by repository; files are named ``<owner>__<repo>.md``."""
+    excerpts = {}
+    for name, text in repository_guidelines.items():
+        owner, _, repo = name.partition("__")
+        if owner and repo and (trimmed := excerpt(text, max_chars)):
+            excerpts[f"{owner}/{repo}"] = trimmed
+    return excerpts
+
+
 def build_critique_records(
     codediff_files: Partitions,
     comment_summaries: Partitions,
     all_pull_requests: Partitions,
+    repository_guidelines: dict[str, str],
     critique_params: CritiqueParams,
 ) -> tuple[dict[str, Rows], dict[str, Any]]:
-    """Chat SFT records per iteration: system prompt, the PR file's diff as the
-    user turn, the summarized comments at their anchors (or no comments) as the
-    answer. Examples whose PR is unknown or whose comments all lost their text are
-    counted and left out."""
+    """Chat SFT records per iteration: system prompt, the PR file's diff (with the
+    repository's guidelines where it has them) as the user turn, the summarized
+    comments at their anchors (or no comments) as the answer. Examples whose PR is
+    unknown or whose comments all lost their text are counted and left out."""
     pull_requests = _latest_pull_requests(all_pull_requests)
+    guidelines = _guideline_excerpts(
+        repository_guidelines, critique_params.guidelines_max_chars
+    )
     summaries = _summaries_by_id(comment_summaries)
     system_prompt = critique_params.system_prompt or SYSTEM_PROMPT
     counts: Counter[str] = Counter()
@@ -132,9 +149,8 @@ def build_critique_records(
             context = ReviewContext(
                 repo=row.repo,
                 pr_title=pr.title,
-                pr_description=trim_description(
-                    pr.body, critique_params.description_max_chars
-                ),
+                pr_description=excerpt(pr.body, critique_params.description_max_chars),
+                guidelines=guidelines.get(row.repo, ""),
                 path=row.path,
                 language=row.language,
                 rendered_patch=row.rendered_patch,
@@ -155,6 +171,7 @@ def build_critique_records(
                         "hunk_index": row.hunk_index,
                         "comment_ids": [int(c["id"] or 0) for c in row.comments],
                         "comment_sources": dict(sorted(sources.items())),
+                        "guidelines": bool(context.guidelines),
                     },
                 }
             )

@@ -15,6 +15,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "codediff_files",
                     "comment_summaries",
                     "all_pull_requests",
+                    "repository_guidelines",
                     "params:critique",
                 ],
                 outputs=["critique_data", "critique_build_counts"],
