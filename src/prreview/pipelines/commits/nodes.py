@@ -314,7 +314,8 @@ class CommitsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     repositories: list[RepositorySpec] = Field(
-        default_factory=lambda: [RepositorySpec(path=".")], min_length=1
+        default_factory=lambda: [RepositorySpec(path=".", name="prreview")],
+        min_length=1,
     )
     skip_missing: bool = False
     history: HistoryParams = Field(default_factory=HistoryParams)
