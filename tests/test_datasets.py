@@ -157,3 +157,6 @@ def test_text_folder_dataset(tmp_path) -> None:
     assert TextFolderDataset(str(tmp_path)).load() == {"a__b": "# A"}
     with pytest.raises(DatasetError):
         TextFolderDataset(str(tmp_path)).save(None)
+    (tmp_path / "c.jsonl").write_text("{}")
+    both = TextFolderDataset(str(tmp_path), suffix=[".md", ".jsonl"]).load()
+    assert both == {"a__b.md": "# A", "c.jsonl": "{}"}

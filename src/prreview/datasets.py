@@ -378,28 +378,39 @@ class TokenizerDataset(AbstractDataset[None, Any]):
 
 
 class TextFolderDataset(AbstractDataset[None, dict[str, str]]):
-    """Every ``*<suffix>`` file directly in ``path`` as ``{stem: text}``; a missing or
-    empty folder is ``{}`` (unlike PartitionedDataset, which refuses to load nothing),
-    for optional hand-written inputs such as repository guidelines."""
+    """Every file directly in ``path`` whose name ends with ``suffix`` (one, or a
+    list) as ``{name: text}``: the stem for one suffix, the whole file name for a
+    list. A missing or empty folder is ``{}`` (unlike PartitionedDataset, which
+    refuses to load nothing), for optional hand-written inputs such as repository
+    guidelines or exported chat logs."""
 
     def __init__(
-        self, path: str, suffix: str = ".md", metadata: dict[str, Any] | None = None
+        self,
+        path: str,
+        suffix: str | list[str] = ".md",
+        metadata: dict[str, Any] | None = None,
     ) -> None:
         self._path = Path(path)
-        self._suffix = suffix
+        self._suffixes = [suffix] if isinstance(suffix, str) else list(suffix)
+        self._keep_suffix = not isinstance(suffix, str)
         self.metadata = metadata
+
+    def _key(self, file: Path) -> str:
+        if self._keep_suffix:
+            return file.name
+        return file.name.removesuffix(self._suffixes[0])
 
     def load(self) -> dict[str, str]:
         if not self._path.is_dir():
             return {}
         return {
-            file.name.removesuffix(self._suffix): file.read_text(encoding="utf-8")
-            for file in sorted(self._path.glob(f"*{self._suffix}"))
-            if file.is_file()
+            self._key(file): file.read_text(encoding="utf-8")
+            for file in sorted(self._path.iterdir())
+            if file.is_file() and file.name.endswith(tuple(self._suffixes))
         }
 
     def save(self, data: None) -> None:
         raise DatasetError("TextFolderDataset is read-only")
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": str(self._path), "suffix": self._suffix}
+        return {"path": str(self._path), "suffix": self._suffixes}
