@@ -40,3 +40,14 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch) -> None:
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["file.json"]
+
+
+def test_files_get_the_usual_permissions(tmp_path) -> None:
+    import os  # noqa: PLC0415
+    import stat  # noqa: PLC0415
+
+    target = tmp_path / "data.jsonl"
+    atomic_write_bytes(target, b"{}\n")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -133,6 +133,14 @@ def test_default_pipeline_filters_incrementally(
     records = [json.loads(line) for line in merged.splitlines()]
     assert len(records) > 80
     assert all(len(r["messages"]) == 3 for r in records)
+    sft = project / "data/05_model_input/sft"
+    splits = {
+        name: (sft / f"{name}.jsonl").read_text().splitlines()
+        for name in ("train", "eval", "test")
+    }
+    assert all(splits.values()), "every split has records"
+    assert "# prreview SFT dataset" in (sft / "README.md").read_text()
+    assert (project / "data/08_reporting/sft_length_histogram.png").stat().st_size
     summarize_reports = project / "data/08_reporting/summarize_report.json"
     first_summaries = json.loads(
         (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()

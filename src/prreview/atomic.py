@@ -10,6 +10,18 @@ from pathlib import Path
 TMP_PREFIX = ".tmp-"
 
 
+def _file_mode() -> int:
+    """What ``open()`` would give a new file: 0o666 less the umask (mkstemp's own
+    0o600 would make datasets unreadable to anyone else). Read once, at import,
+    because reading the umask means setting it."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync it,
     then rename over ``path``.
@@ -24,6 +36,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

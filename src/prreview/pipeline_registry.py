@@ -15,6 +15,7 @@ FLOW = (
     "critique",
     "commits",
     "fim",
+    "dataset",
 )
 
 

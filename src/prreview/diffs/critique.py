@@ -91,3 +91,11 @@ def critique_messages(
         *prompt_messages(context, system_prompt),
         {"role": "assistant", "content": render_comments(blocks)},
     ]
+
+
+def review_payload(user_text: str) -> str:
+    """The part of a user turn that makes an example what it is: the file and its
+    diff. Repository, PR title, description and guidelines are shared by every
+    file of a PR, so near-duplicate checks look at this part only."""
+    start = user_text.find("\n\nFile: ")
+    return user_text[start + 2 :] if start != -1 else user_text

@@ -1,0 +1,1 @@
+"""Curation libraries for the dataset pipeline: QC, dedupe, redaction, splits."""
