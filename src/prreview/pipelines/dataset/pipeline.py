@@ -53,7 +53,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=clean_fim_examples,
                 inputs=["fim_examples", "base_tokenizer", "params:dataset"],
-                outputs=["fim_train", "fim_eval", "fim_test", "fim_report"],
+                outputs=["fim_train", "fim_eval", "fim_test", "fim_split_report"],
                 name="clean_fim_examples_node",
             ),
             Node(
@@ -66,7 +66,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "clean_report",
                     "length_report",
                     "split_report",
-                    "fim_report",
+                    "fim_split_report",
                 ],
                 outputs=["dataset_card", "dataset_report"],
                 name="write_dataset_card_node",
