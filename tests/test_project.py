@@ -66,6 +66,8 @@ def test_prod_points_at_github_and_merges_parameters_softly(
         assert summarize.max_tokens == 128 and summarize.stop == ["\n\n"]
         assert context.params["commits"].windows.context_tokens == 2048
         assert context.params["fim"].fim_format == "qwen2.5-coder"
+        assert context.params["train"].profile == "qlora_4bit"
+        assert context.catalog.load("base_model") == "Qwen/Qwen2.5-Coder-3B-Instruct"
         summarizer = context.catalog.load("summarizer")  # no request is made
         assert summarizer.name == "openai" and summarizer.model == "gpt-4o-mini"
         assert summarizer.base_url == "https://api.openai.com/v1"
@@ -117,6 +119,9 @@ def test_default_pipeline_filters_incrementally(
         "base_tokenizer:\n"
         "  type: prreview.datasets.TokenizerDataset\n"
         f"  model_dir: {bundled_model_dir}\n"
+        "base_model:\n"
+        "  type: prreview.datasets.BaseModelDataset\n"
+        f"  model_dir: {bundled_model_dir}\n"
     )
     repositories = (
         f"commits:\n  repositories:\n    - path: {ROOT}\n"
@@ -141,6 +146,10 @@ def test_default_pipeline_filters_incrementally(
     assert all(splits.values()), "every split has records"
     assert "# prreview SFT dataset" in (sft / "README.md").read_text()
     assert (project / "data/08_reporting/sft_length_histogram.png").stat().st_size
+    adapters = list((project / "data/06_models/review_adapter").glob("*/*"))
+    assert len(adapters) == 1 and (adapters[0] / "adapter_config.json").is_file()
+    (train_report,) = (project / "data/08_reporting/train_report.json").glob("*/*")
+    assert json.loads(train_report.read_text())["metrics"]["global_step"] == 4
     summarize_reports = project / "data/08_reporting/summarize_report.json"
     first_summaries = json.loads(
         (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()

@@ -11,13 +11,14 @@ import atexit
 import json
 import logging
 import os
+import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kedro.io import AbstractDataset, DatasetError
+from kedro.io import AbstractDataset, AbstractVersionedDataset, DatasetError, Version
 
-from prreview.atomic import atomic_write_bytes
+from prreview.atomic import TMP_PREFIX, atomic_write_bytes
 from prreview.github.store import IngestStore
 from prreview.secret import Secret
 
@@ -355,19 +356,7 @@ class TokenizerDataset(AbstractDataset[None, Any]):
     def load(self) -> Any:
         from transformers import AutoTokenizer  # noqa: PLC0415
 
-        source = self._model
-        if self._model_dir is not None:
-            from prreview.llm.local_model import (  # noqa: PLC0415
-                is_materialized,
-                materialize_bundled_model,
-            )
-
-            folder = Path(self._model_dir)
-            if not is_materialized(folder):
-                if not self._materialize_bundled:
-                    raise DatasetError(f"{folder}: no materialized model folder")
-                materialize_bundled_model(folder)
-            source = str(folder)
+        source = _model_source(self._model, self._model_dir, self._materialize_bundled)
         return AutoTokenizer.from_pretrained(source, **self._load_args)
 
     def save(self, data: None) -> None:
@@ -414,3 +403,98 @@ class TextFolderDataset(AbstractDataset[None, dict[str, str]]):
 
     def _describe(self) -> dict[str, Any]:
         return {"path": str(self._path), "suffix": self._suffixes}
+
+
+def _model_source(
+    model: str | None, model_dir: str | None, materialize_bundled: bool
+) -> str:
+    """A hub id or folder (``model``), or ``model_dir`` holding the bundled model,
+    materialized there first when missing and allowed."""
+    if model_dir is None:
+        return str(model)
+    from prreview.llm.local_model import (  # noqa: PLC0415
+        is_materialized,
+        materialize_bundled_model,
+    )
+
+    folder = Path(model_dir)
+    if not is_materialized(folder):
+        if not materialize_bundled:
+            raise DatasetError(f"{folder}: no materialized model folder")
+        materialize_bundled_model(folder)
+    return str(folder)
+
+
+class BaseModelDataset(AbstractDataset[None, str]):
+    """Loads where the base model is: ``model`` (a hub id or a folder, e.g. in
+    conf/prod) or ``model_dir``, where the bundled SmolLM2 is materialized from its
+    GGUF file the first time (about 20 s) and found ready afterwards."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        model_dir: str | None = None,
+        materialize_bundled: bool = True,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if (model is None) == (model_dir is None):
+            raise DatasetError("BaseModelDataset needs exactly one of model, model_dir")
+        self._model = model
+        self._model_dir = model_dir
+        self._materialize_bundled = materialize_bundled
+        self.metadata = metadata
+
+    def load(self) -> str:
+        return _model_source(self._model, self._model_dir, self._materialize_bundled)
+
+    def save(self, data: None) -> None:
+        raise DatasetError("BaseModelDataset is read-only")
+
+    def _describe(self) -> dict[str, Any]:
+        return {"model": self._model, "model_dir": self._model_dir}
+
+
+class ModelFolderDataset(AbstractVersionedDataset[str, str]):
+    """A model folder (an adapter with its tokenizer): saving copies the folder a
+    node returns into ``path`` (a new version each run when versioned); loading
+    gives the path of the latest (or the pinned) version."""
+
+    def __init__(
+        self,
+        path: str,
+        version: Version | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(filepath=PurePosixPath(path), version=version)
+        self.metadata = metadata
+
+    def load(self) -> str:
+        folder = Path(self._get_load_path())
+        if not folder.is_dir():
+            raise DatasetError(f"no model folder at {folder}")
+        return str(folder)
+
+    def save(self, data: str) -> None:
+        source = Path(data)
+        if not source.is_dir():
+            raise DatasetError(f"{source} is not a folder")
+        target = Path(self._get_save_path())
+        staging = target.with_name(f"{TMP_PREFIX}{target.name}")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = target.with_name(f"{TMP_PREFIX}{target.name}.old")
+        shutil.rmtree(previous, ignore_errors=True)
+        if target.exists():  # unversioned: replace the folder
+            target.rename(previous)
+        staging.rename(target)  # a reader sees a whole folder, old or new
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def _exists(self) -> bool:
+        try:
+            return Path(self._get_load_path()).is_dir()
+        except DatasetError:
+            return False
+
+    def _describe(self) -> dict[str, Any]:
+        return {"path": str(self._filepath), "version": self._version}

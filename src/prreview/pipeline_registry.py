@@ -16,6 +16,7 @@ FLOW = (
     "commits",
     "fim",
     "dataset",
+    "train",
 )
 
 
