@@ -72,7 +72,8 @@ class TrainResult:
     ``computed_tokens`` (the same with the padding the model also computed),
     ``tokens_per_second`` (over optimizer steps only), ``train_seconds``,
     ``wall_seconds``, ``peak_memory_mb`` (RSS high-water mark on CPU, CUDA max
-    allocated on GPU), ``max_length``, ``records_dropped``.
+    allocated on GPU), ``max_length``, ``records_dropped``. ``reused``: the adapter
+    of a finished run on the same data and settings was returned as it is.
     """
 
     adapter_dir: Path
@@ -83,6 +84,7 @@ class TrainResult:
     device: str
     metrics: dict[str, float]
     counts: dict[str, int] = field(default_factory=dict)
+    reused: bool = False  # a finished run on the same data and settings; nothing ran
 
 
 def resolve_base_model(base_model: str | Path) -> tuple[str, bool]:
@@ -116,7 +118,7 @@ def load_tokenizer(model_ref: str, local: bool) -> PreTrainedTokenizerBase:
     return tokenizer
 
 
-def train_adapter(
+def train_adapter(  # noqa: PLR0915 - one sequence of checked steps
     base_model: str | Path,
     train_records: Iterable[Mapping[str, Any]],
     eval_records: Iterable[Mapping[str, Any]] | None,
@@ -143,6 +145,8 @@ def train_adapter(
     )
     checkpoints = output_dir / CHECKPOINTS
     fingerprint = _fingerprint(model_ref, train, evaluation, settings, max_length)
+    if resume and (finished := _finished_run(output_dir, fingerprint, settings)):
+        return finished
     resume_from = _prepare_checkpoints(checkpoints, fingerprint, resume)
 
     from transformers import EarlyStoppingCallback, set_seed  # noqa: PLC0415
@@ -236,7 +240,10 @@ def train_adapter(
         metrics=metrics,
         counts=counts,
     )
-    _write_json(adapter_dir / METRICS_FILE, _result_json(result, settings))
+    _write_json(
+        adapter_dir / METRICS_FILE,
+        _result_json(result, settings) | {"fingerprint": fingerprint},
+    )
     logger.info(
         "adapter saved to %s: %d steps, train loss %.4f, %.0f tokens/s, peak %.0f MB",
         adapter_dir,
@@ -612,6 +619,42 @@ def _save_replacing(target: Path, save: Any) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _finished_run(
+    output_dir: Path, fingerprint: str, settings: TrainSettings
+) -> TrainResult | None:
+    """The result of a run that already finished on the same data and settings
+    (its adapter and metrics are saved last), so a rerun trains nothing. The
+    fingerprint leaves out the step budget (a run may be extended from its
+    checkpoints), so the saved settings must match as well."""
+    adapter_dir = output_dir / ADAPTER
+    try:
+        saved = json.loads((adapter_dir / METRICS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    merged_dir = output_dir / MERGED if settings.merge else None
+    logger.debug("checking %s for a finished run", adapter_dir)
+    if (
+        saved.get("fingerprint") != fingerprint
+        or saved.get("settings")
+        != json.loads(json.dumps(asdict(settings), default=str))
+        or not (adapter_dir / "adapter_config.json").is_file()
+        or (merged_dir is not None and not (merged_dir / "config.json").is_file())
+    ):
+        return None
+    logger.info("%s was trained on the same data and settings; reused", adapter_dir)
+    return TrainResult(
+        adapter_dir=adapter_dir,
+        checkpoint_dir=output_dir / CHECKPOINTS,
+        merged_dir=merged_dir,
+        resumed_from=None,
+        stopped_early=bool(saved.get("stopped_early")),
+        device=str(saved.get("device")),
+        metrics={k: float(v) for k, v in saved.get("metrics", {}).items()},
+        counts={k: int(v) for k, v in saved.get("counts", {}).items()},
+        reused=True,
+    )
 
 
 def _result_json(result: TrainResult, settings: TrainSettings) -> dict[str, Any]:

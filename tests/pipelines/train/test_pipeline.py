@@ -42,6 +42,20 @@ def test_node_trains_and_reports(tiny_model: Path, tmp_path: Path) -> None:
     assert report["metrics"]["global_step"] == 2
     assert [p["step"] for p in metrics["loss"]] == [1, 2]
     assert metrics["final_train_loss"]["value"] > 0
+    assert report["reused"] is False
+    _, rerun, _ = train_review_adapter(
+        RECORDS, RECORDS[:2], str(tiny_model), {"lengths": {"max_length": 512}}, params
+    )
+    assert rerun["reused"] is True, "a finished run is not trained again"
+    assert rerun["metrics"]["global_step"] == 2
+    _, changed, _ = train_review_adapter(
+        RECORDS[:-1],
+        RECORDS[:2],
+        str(tiny_model),
+        {"lengths": {"max_length": 512}},
+        params,
+    )
+    assert changed["reused"] is False, "other data trains again"
     again = TrainParams(
         overrides={**PARAMS.overrides, "max_length": 256},
         workdir=str(tmp_path / "other"),

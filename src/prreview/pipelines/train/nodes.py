@@ -81,6 +81,7 @@ def train_review_adapter(
         "profile": settings.profile,
         "device": result.device,
         "resumed_from": str(result.resumed_from) if result.resumed_from else None,
+        "reused": result.reused,
         "stopped_early": result.stopped_early,
         "metrics": result.metrics,
         "counts": result.counts,
