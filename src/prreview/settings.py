@@ -19,3 +19,7 @@ CONFIG_LOADER_ARGS = {
         ],
     },
 }
+
+from prreview.hooks import PreloadHooks  # noqa: E402 - after the loader settings
+
+HOOKS = (PreloadHooks(),)
