@@ -23,11 +23,12 @@ from prreview.curate.qc import QCLimits, apply_checks, check_chat, check_complet
 from prreview.curate.redact import Redactor, RedactSettings
 from prreview.curate.split import LeakageError, check_leakage, split_by_repository
 from prreview.diffs.critique import review_payload
+from prreview.partitions import Rows
 from prreview.schemas import FIMRecord, SFTRecord, validate_records
 
 logger = logging.getLogger(__name__)
 
-Rows = list[dict[str, Any]]
+
 Source = Literal["critique", "commits", "chat_logs"]
 SPLITS = ("train", "eval", "test")
 
@@ -502,7 +503,7 @@ def write_dataset_card(
         "",
         "## Fill-in-the-middle",
         "",
-        f"Split by {fim_report['splits'] and fim_report['split_by']}: "
+        f"Split by {fim_report['split_by']}: "
         + ", ".join(f"{k} {v}" for k, v in fim_report["splits"].items())
         + " (`data/05_model_input/fim/`).",
         "",

@@ -14,11 +14,11 @@ from prreview.comments.embed import CachedEncoder
 from prreview.comments.features import comment_features
 from prreview.comments.rules import RuleSettings, apply_rules, view_of
 from prreview.comments.text import clean_body
+from prreview.partitions import Rows
 from prreview.schemas import FilteredComment
 
 logger = logging.getLogger(__name__)
 
-Rows = list[dict[str, Any]]
 REQUIRED_FIELDS = ("id", "repo", "pr_number", "path", "created_at", "iteration")
 
 

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prreview.partitions import Rows
 from prreview.train import settings_from_params, train_adapter
 
 if TYPE_CHECKING:
     from prreview.train import TrainSettings
 
 logger = logging.getLogger(__name__)
-
-Rows = list[dict[str, Any]]
 
 
 class TrainParams(BaseModel):
