@@ -447,19 +447,13 @@ def test_quantized_profiles_train_on_gpu(
 
 
 @pytest.mark.slow
-def test_bundled_model_trains_two_steps(tmp_path: Path) -> None:
-    from prreview.llm.local_model import is_materialized, materialize_bundled_model
+def test_bundled_model_trains_two_steps(
+    tmp_path: Path, bundled_model_dir: Path
+) -> None:
+    from tests.pipelines.dataset.test_pipeline import critique  # noqa: PLC0415
 
-    base = BUNDLED
-    if not is_materialized(base):
-        base = materialize_bundled_model(tmp_path / "smollm2")
-    records = [
-        json.loads(line)
-        for line in (ROOT / "data" / "05_model_input" / "critique_sft.jsonl")
-        .read_text()
-        .splitlines()
-    ]
-    records.sort(key=lambda item: len(json.dumps(item)))
+    base = bundled_model_dir
+    records = [critique("o/r", number) for number in range(1, 9)]
     result = train_adapter(
         base,
         records[:8],

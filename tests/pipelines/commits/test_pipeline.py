@@ -35,7 +35,6 @@ from prreview.schemas import SFTRecord
 from tests.code.conftest import commit, git, git_env, make_repo
 
 ROOT = Path(__file__).parents[3]
-MODEL_DIR = ROOT / "data" / "06_models" / "smollm2-135m-instruct"
 PR_REPO = "acme/widgets"
 
 APP_V1 = '''"""App."""
@@ -62,8 +61,8 @@ def create_user(name):
 
 
 @pytest.fixture(scope="module")
-def tokenizer() -> Any:
-    return TokenizerDataset(model_dir=str(MODEL_DIR)).load()
+def tokenizer(bundled_model_dir: Path) -> Any:
+    return TokenizerDataset(model_dir=str(bundled_model_dir)).load()
 
 
 @pytest.fixture
@@ -497,7 +496,9 @@ def test_pipeline_on_an_in_memory_catalog(repo, tokenizer) -> None:
     json.dumps(report)
 
 
-def test_kedro_run_commits_in_a_project_copy(project_copy, repo, tokenizer) -> None:
+def test_kedro_run_commits_in_a_project_copy(
+    project_copy, repo, tokenizer, bundled_model_dir
+) -> None:
     local = {
         "parameters_commits.yml": yaml.safe_dump(
             {
@@ -510,7 +511,7 @@ def test_kedro_run_commits_in_a_project_copy(project_copy, repo, tokenizer) -> N
             {
                 "base_tokenizer": {
                     "type": "prreview.datasets.TokenizerDataset",
-                    "model_dir": str(MODEL_DIR),
+                    "model_dir": str(bundled_model_dir),
                 }
             }
         ),

@@ -30,7 +30,6 @@ from prreview.schemas import FIMRecord
 from tests.code.conftest import commit, make_repo
 
 ROOT = Path(__file__).parents[3]
-MODEL_DIR = ROOT / "data" / "06_models" / "smollm2-135m-instruct"
 
 GOOD = "".join(
     f"def f{i}(x):\n    if x > {i}:\n        return x - {i}\n    return x\n\n\n"
@@ -39,8 +38,8 @@ GOOD = "".join(
 
 
 @pytest.fixture(scope="module")
-def tokenizer() -> Any:
-    return TokenizerDataset(model_dir=str(MODEL_DIR)).load()
+def tokenizer(bundled_model_dir: Path) -> Any:
+    return TokenizerDataset(model_dir=str(bundled_model_dir)).load()
 
 
 @pytest.fixture
@@ -176,7 +175,9 @@ def test_pipeline_on_an_in_memory_catalog(repo, tokenizer) -> None:
     json.dumps(report)
 
 
-def test_kedro_run_fim_in_a_project_copy(project_copy, repo, tokenizer) -> None:
+def test_kedro_run_fim_in_a_project_copy(
+    project_copy, repo, tokenizer, bundled_model_dir
+) -> None:
     local = {
         "parameters_fim.yml": yaml.safe_dump(
             {"fim": {"repositories": [{"path": str(repo)}], "max_bytes": 20000}}
@@ -185,7 +186,7 @@ def test_kedro_run_fim_in_a_project_copy(project_copy, repo, tokenizer) -> None:
             {
                 "base_tokenizer": {
                     "type": "prreview.datasets.TokenizerDataset",
-                    "model_dir": str(MODEL_DIR),
+                    "model_dir": str(bundled_model_dir),
                 }
             }
         ),
