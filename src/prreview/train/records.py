@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from prreview.curate.tokens import chat_tokens
+
 logger = logging.getLogger(__name__)
 
 Example = dict[str, list[dict[str, str]]]
@@ -78,10 +80,7 @@ def _message(item: Any, index: int) -> dict[str, str]:
 
 def token_length(tokenizer: Any, example: Example) -> int:
     """Tokens trl will feed for this example (prompt + completion, chat template)."""
-    encoded = tokenizer.apply_chat_template(
-        example["prompt"] + example["completion"], tokenize=True, return_dict=True
-    )
-    return len(encoded["input_ids"])
+    return chat_tokens(tokenizer, example["prompt"] + example["completion"])
 
 
 def coverage_length(lengths: Sequence[int], coverage: float) -> int:

@@ -23,7 +23,13 @@ from prreview.diffs.render import (
     render_comments,
     render_patch,
 )
-from prreview.partitions import Partitions, Rows, iteration_key, partition_rows
+from prreview.partitions import (
+    Partitions,
+    Rows,
+    iteration_key,
+    latest_records,
+    partition_rows,
+)
 from prreview.schemas import (
     CodediffFile,
     FilePatch,
@@ -81,19 +87,6 @@ class CodediffParams(BaseModel):
     negative_unit: Literal["file", "hunk"] = "file"
     seed: int = 0
     include_outdated: bool = True
-
-
-def _latest_diffs(pull_diffs: Partitions) -> dict[PrKey, PullDiff]:
-    """Each PR's diff; a PR ingested again in a later iteration keeps the latest."""
-    diffs: dict[PrKey, PullDiff] = {}
-    for partition_id in sorted(pull_diffs):
-        for diff in validate_records(
-            PullDiff, partition_rows(pull_diffs[partition_id])
-        ):
-            key = (diff.repo, diff.pr_number)
-            if key not in diffs or diffs[key].iteration <= diff.iteration:
-                diffs[key] = diff
-    return diffs
 
 
 def _kept_comments(
@@ -182,7 +175,7 @@ def anchor_kept_comments(
     and the counts (missing PR diff, noise file, unresolved anchor, by reason)."""
     counts: Counter[str] = Counter()
     comments_by_pr = _kept_comments(filtered_comments, counts)
-    diffs = _latest_diffs(pull_diffs)
+    diffs = latest_records(PullDiff, pull_diffs, lambda d: (d.repo, d.pr_number))
     prs: Rows = []
     for key in sorted(comments_by_pr):
         comments = comments_by_pr[key]

@@ -30,8 +30,8 @@ from prreview.code.identifiers import (
     language_for_path,
 )
 from prreview.diffs.noise import NoiseRules, path_noise_reason
-from prreview.partitions import Partitions, Rows, partition_rows
-from prreview.schemas import LinkedIssue, PullRequest, SFTRecord, validate_records
+from prreview.partitions import Partitions, Rows, latest_records, partition_rows
+from prreview.schemas import LinkedIssue, PullRequest, SFTRecord
 
 logger = logging.getLogger(__name__)
 
@@ -596,16 +596,6 @@ def extract_identifier_changes(
 # -------------------------------------------------------- merge with pull requests
 
 
-def _latest(model: type, partitions: Partitions, key: Any) -> dict[Any, Any]:
-    latest: dict[Any, Any] = {}
-    for partition_id in sorted(partitions):
-        for record in validate_records(model, partition_rows(partitions[partition_id])):
-            k = key(record)
-            if k not in latest or latest[k].iteration <= record.iteration:
-                latest[k] = record
-    return latest
-
-
 _CONVENTIONAL = re.compile(r"^\s*([A-Za-z]+)(\([^)]*\))?!?:\s")
 
 
@@ -777,11 +767,11 @@ def merge_pull_requests(
     """Change records: one per ingested PR matched by SHA (its commits together,
     with its title, body and linked issues) and one per other commit; and the
     match statistics."""
-    pull_requests = _latest(
+    pull_requests = latest_records(
         PullRequest, all_pull_requests, lambda p: (p.repo, p.number)
     )
     issues_by_pr: dict[tuple[str, int], list[LinkedIssue]] = defaultdict(list)
-    for issue in _latest(
+    for issue in latest_records(
         LinkedIssue, linked_issues, lambda i: (i.repo, i.pr_number, i.number)
     ).values():
         issues_by_pr[(issue.repo, issue.pr_number)].append(issue)

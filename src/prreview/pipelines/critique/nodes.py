@@ -20,7 +20,7 @@ from prreview.diffs.critique import (
     excerpt,
 )
 from prreview.diffs.render import CommentBlock
-from prreview.partitions import Partitions, Rows, partition_rows
+from prreview.partitions import Partitions, Rows, latest_records, partition_rows
 from prreview.schemas import (
     CodediffFile,
     CommentSummary,
@@ -41,17 +41,6 @@ class CritiqueParams(BaseModel):
     description_max_chars: int = Field(600, ge=0)
     guidelines_max_chars: int = Field(600, ge=0)  # 0: no guidelines in the prompt
     use_summaries: bool = True  # False: the reviewers' own words, as anchored
-
-
-def _latest_pull_requests(pull_requests: Partitions) -> dict[PrKey, PullRequest]:
-    latest: dict[PrKey, PullRequest] = {}
-    for partition_id in sorted(pull_requests):
-        rows = partition_rows(pull_requests[partition_id])
-        for pr in validate_records(PullRequest, rows):
-            key = (pr.repo, pr.number)
-            if key not in latest or latest[key].iteration <= pr.iteration:
-                latest[key] = pr
-    return latest
 
 
 def _summaries_by_id(comment_summaries: Partitions) -> dict[int, CommentSummary]:
@@ -125,7 +114,9 @@ def build_critique_records(
     repository's guidelines where it has them) as the user turn, the summarized
     comments at their anchors (or no comments) as the answer. Examples whose PR is
     unknown or whose comments all lost their text are counted and left out."""
-    pull_requests = _latest_pull_requests(all_pull_requests)
+    pull_requests = latest_records(
+        PullRequest, all_pull_requests, lambda pr: (pr.repo, pr.number)
+    )
     guidelines = _guideline_excerpts(
         repository_guidelines, critique_params.guidelines_max_chars
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable
+from functools import partial
 from typing import Any, Literal
 
 import pandas as pd
@@ -20,8 +20,9 @@ from prreview.curate.chatlogs import conversations_to_records, parse_chatlog_tex
 from prreview.curate.dedupe import deduplicate
 from prreview.curate.lengths import histogram_figure, length_stats, trim_critique_record
 from prreview.curate.qc import QCLimits, apply_checks, check_chat, check_completion
-from prreview.curate.redact import Redactor, RedactSettings
+from prreview.curate.redact import Redactor, RedactSettings, redact_records
 from prreview.curate.split import LeakageError, check_leakage, split_by_repository
+from prreview.curate.tokens import chat_tokens, text_tokens
 from prreview.diffs.critique import review_payload
 from prreview.partitions import Rows
 from prreview.schemas import FIMRecord, SFTRecord, validate_records
@@ -126,20 +127,6 @@ def _repo_of(record: dict[str, Any]) -> str:
     return str(meta.get("repo") or f"{meta.get('source')}:{meta.get('conversation')}")
 
 
-def _token_counter(tokenizer: Any) -> Callable[[list[dict[str, str]]], int]:
-    def count(messages: list[dict[str, str]]) -> int:
-        ids = tokenizer.apply_chat_template(messages, tokenize=True)
-        if isinstance(ids, dict) or hasattr(ids, "keys"):
-            ids = ids["input_ids"]
-        return len(ids)
-
-    return count
-
-
-def _text_counter(tokenizer: Any) -> Callable[[str], int]:
-    return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-
 # ------------------------------------------------------------------------- nodes
 
 
@@ -189,16 +176,11 @@ def clean_sft_records(
     redaction: dict[str, int] = {}
     if dataset_params.redact:
         redactor = Redactor(RedactSettings(**dataset_params.redaction))
-        redacted = []
-        total: Counter[str] = Counter()
-        for record in records:
-            new, counts = redactor.redact_value(record)
-            total.update(counts)
-            redacted.append(new)
-        records, redaction = redacted, dict(sorted(total.items()))
+        records, counts = redact_records(records, redactor)
+        redaction = dict(sorted(counts.items()))
     report["redacted"] = redaction
     limits = QCLimits(min_tokens=dataset_params.qc.min_tokens)
-    count_text = _text_counter(base_tokenizer)
+    count_text = partial(text_tokens, base_tokenizer)
 
     def check(record: dict[str, Any]) -> str | None:
         reason = check_chat(record, limits, count_text)
@@ -245,7 +227,7 @@ def fit_sft_lengths(
     covering ``coverage`` of the records (the training max_length), a histogram;
     longer critique records lose uncommented hunks, other long records are
     dropped, all counted."""
-    count = _token_counter(base_tokenizer)
+    count = partial(chat_tokens, base_tokenizer)
     lengths = [count(r["messages"]) for r in records]
     params = dataset_params.lengths
     stats = length_stats(lengths, coverage=params.coverage)
@@ -354,7 +336,7 @@ def clean_fim_examples(
                 row["prefix"], row["middle"], row["suffix"], row["mode"]
             )
     limits = QCLimits(min_tokens=1, max_tokens=dataset_params.fim.max_tokens)
-    count_text = _text_counter(base_tokenizer)
+    count_text = partial(text_tokens, base_tokenizer)
     checked, dropped = apply_checks(
         [r for r in rows if r["middle"]],
         lambda r: check_completion(r["text"], limits, count_text),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -26,6 +26,7 @@ from prreview.code.history import (
     head_files,
     iter_commits,
 )
+from prreview.curate.tokens import text_tokens
 from prreview.diffs.noise import language_of
 from prreview.partitions import Rows
 from prreview.pipelines.commits.nodes import (
@@ -196,13 +197,6 @@ def collect_fim_files(fim_params: FimParams) -> tuple[Rows, dict[str, Any]]:
     }
 
 
-def _token_counter(tokenizer: Tokenizer) -> Callable[[str], int]:
-    def count(text: str) -> int:
-        return len(tokenizer([text], add_special_tokens=False)["input_ids"][0])
-
-    return count
-
-
 def build_fim_examples(
     fim_source_files: Rows,
     fim_file_summary: dict[str, Any],
@@ -211,7 +205,7 @@ def build_fim_examples(
 ) -> tuple[Rows, dict[str, Any]]:
     """Seeded FIM examples per kept file (each checked to reassemble to its
     window), and the FIM report."""
-    count = _token_counter(base_tokenizer) if fim_params.max_tokens else None
+    count = partial(text_tokens, base_tokenizer) if fim_params.max_tokens else None
     counts: Counter[str] = Counter()
     examples: Rows = []
     for row in fim_source_files:
