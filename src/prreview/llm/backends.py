@@ -26,7 +26,6 @@ from prreview.llm.client import (
     ChatResult,
     ResponseCache,
     Usage,
-    cache_key,
 )
 from prreview.llm.local_model import (
     BUNDLED_MODEL_NAME,
@@ -128,16 +127,11 @@ class LocalChatBackend:
         outcomes: list[Outcome | None] = [None] * len(requests)
         misses: list[tuple[int, str, ChatRequest]] = []
         for index, request in enumerate(requests):
-            key = cache_key(
-                request.model or self.model,
-                [dict(m) for m in request.messages],
-                request.params(),
-                backend=self.name,
-            )
-            hit = self.cache.get(key) if self.cache is not None else None
+            key = request.key(self.model, self.name)
+            hit = self.cache.result(key) if self.cache is not None else None
             if hit is not None:
                 self.usage.cache_hits += 1
-                outcomes[index] = ChatResult(**hit, cached=True, attempts=0)
+                outcomes[index] = hit
             else:
                 misses.append((index, key, request))
         if misses:
@@ -148,7 +142,7 @@ class LocalChatBackend:
                 self._generate([r for _, _, r in misses], chat_model),
             ):
                 if isinstance(outcome, ChatResult) and self.cache is not None:
-                    self.cache.put(key, _cached_fields(outcome))
+                    self.cache.store(key, outcome)
                 outcomes[index] = outcome
         return [o for o in outcomes if o is not None]
 
@@ -200,16 +194,6 @@ def _generation_params(request: ChatRequest) -> GenerationParams:
         stop=tuple(request.stop or ()),
         seed=request.seed,
     )
-
-
-def _cached_fields(result: ChatResult) -> dict[str, object]:
-    return {
-        "text": result.text,
-        "finish_reason": result.finish_reason,
-        "prompt_tokens": result.prompt_tokens,
-        "completion_tokens": result.completion_tokens,
-        "model": result.model,
-    }
 
 
 __all__ = ["ChatBackend", "ChatClient", "LocalChatBackend", "Outcome"]

@@ -62,6 +62,15 @@ class ChatRequest:
         }
         return {k: v for k, v in fields.items() if v is not None}
 
+    def key(self, default_model: str, backend: str) -> str:
+        """The cache key of this request sent to ``backend``."""
+        return cache_key(
+            self.model or default_model,
+            [dict(m) for m in self.messages],
+            self.params(),
+            backend=backend,
+        )
+
 
 @dataclass(frozen=True)
 class ChatResult:
@@ -144,6 +153,15 @@ class RetriesExhaustedError(ChatClientError):
 # ------------------------------------------------------------------------- cache
 
 
+_CACHED_FIELDS = (
+    "text",
+    "finish_reason",
+    "prompt_tokens",
+    "completion_tokens",
+    "model",
+)
+
+
 class ResponseCache:
     """Answers by request key in one SQLite file; safe across threads."""
 
@@ -172,6 +190,14 @@ class ResponseCache:
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?)",
                 (key, json.dumps(response, sort_keys=True), time.time()),
             )
+
+    def result(self, key: str) -> ChatResult | None:
+        """The cached answer as a result that cost nothing this run, if any."""
+        hit = self.get(key)
+        return None if hit is None else ChatResult(**hit, cached=True, attempts=0)
+
+    def store(self, key: str, result: ChatResult) -> None:
+        self.put(key, {name: getattr(result, name) for name in _CACHED_FIELDS})
 
     def __len__(self) -> int:
         with self._lock:
@@ -384,13 +410,11 @@ class ChatClient:
         model = request.model or self.model
         messages = [dict(m) for m in request.messages]
         params = request.params()
-        key = cache_key(model, messages, params, backend=self.name)
-        if self.cache is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                with self._lock:
-                    self.usage.cache_hits += 1
-                return ChatResult(**hit, cached=True, attempts=0)
+        key = request.key(self.model, self.name)
+        if self.cache is not None and (hit := self.cache.result(key)) is not None:
+            with self._lock:
+                self.usage.cache_hits += 1
+            return hit
         attempt = 0
         while True:
             attempt += 1
@@ -443,9 +467,10 @@ class ChatClient:
             return self._record(key, answer, attempt)
 
     def _record(self, key: str, answer: dict[str, Any], attempts: int) -> ChatResult:
+        result = ChatResult(**answer, attempts=attempts)
         with self._lock:
-            self.usage.prompt_tokens += answer["prompt_tokens"]
-            self.usage.completion_tokens += answer["completion_tokens"]
+            self.usage.prompt_tokens += result.prompt_tokens
+            self.usage.completion_tokens += result.completion_tokens
         if self.cache is not None:
-            self.cache.put(key, answer)
-        return ChatResult(**answer, attempts=attempts)
+            self.cache.store(key, result)
+        return result
