@@ -297,6 +297,26 @@ def test_two_steps_give_a_finite_loss_and_an_adapter(
     assert any("eval_loss" in m for _, m in logged)
 
 
+@pytest.mark.parametrize(
+    ("batching", "computed_vs_real"),
+    [("padding_free", "equal"), ("padded", "more"), ("fixed", "max_length")],
+)
+def test_batching_modes_compute_what_they_promise(
+    tiny_model: Path, tmp_path: Path, batching: str, computed_vs_real: str
+) -> None:
+    varied = [record(index, word * (1 + index % 3)) for index, word in enumerate(WORDS)]
+    run = settings(max_steps=1, batch_size=8, max_length=96, batching=batching)
+    metrics = train_adapter(tiny_model, varied, None, run, tmp_path / "out").metrics
+    real, computed = metrics["train_tokens"], metrics["computed_tokens"]
+    assert math.isfinite(metrics["train_loss"]) and real > 0
+    if computed_vs_real == "equal":
+        assert computed == real
+    elif computed_vs_real == "more":
+        assert real < computed < len(varied) * 96
+    else:  # every record padded to max_length
+        assert computed == len(varied) * 96
+
+
 def test_long_records_are_dropped_and_counted(tiny_model: Path, tmp_path: Path) -> None:
     long = record(8, "x" * 400)
     result = train_adapter(

@@ -24,7 +24,7 @@ ALL_PROJECTIONS = (
 )
 
 Quantization = Literal["none", "4bit", "8bit"]
-Batching = Literal["packing", "padding_free", "grouped", "padded"]
+Batching = Literal["packing", "padding_free", "grouped", "padded", "fixed"]
 ComputeDtype = Literal["auto", "bfloat16", "float16", "float32"]
 
 
@@ -60,7 +60,9 @@ class TrainSettings:
     padding), ``padding_free`` (a batch is one flattened row), ``grouped`` (padded,
     batches of similar length; the HF sampler groups only sets of at least
     4 x batch_size records), ``padded`` (pad to the
-    longest record of a random batch: the plain Trainer behaviour). Packing and
+    longest record of a random batch: the plain Trainer behaviour), ``fixed`` (pad every
+    record to ``max_length``: fixed shapes, as a tokenizer called with
+    ``padding="max_length"`` gives the naive Trainer setup). Packing and
     padding-free attend within a row through a block-diagonal mask, which costs
     (row length)^2 with SDPA on CPU; see docs/benchmarks.md for which wins where.
     """

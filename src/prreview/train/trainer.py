@@ -501,6 +501,7 @@ def sft_config(
         packing=settings.batching == "packing",
         packing_strategy="bfd",
         padding_free=settings.batching == "padding_free",
+        pad_to_multiple_of=max_length if settings.batching == "fixed" else "auto",
         completion_only_loss=True,
         train_sampling_strategy=(
             "group_by_length" if settings.batching == "grouped" else "random"
