@@ -409,6 +409,26 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(
     assert (out / ADAPTER / "adapter_model.safetensors").is_file()
 
 
+def test_killed_after_the_last_checkpoint_the_checkpoint_is_the_result(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from safetensors.torch import load_file
+
+    out = tmp_path / "out"
+    run = settings(eval_steps=1, save_total_limit=3, batch_size=2)
+    first = train_adapter(tiny_model, RECORDS, None, run, out)
+    weights = load_file(first.adapter_dir / "adapter_model.safetensors")
+    for path in (out / ADAPTER).iterdir():  # killed before the adapter was saved
+        path.unlink()
+    (out / ADAPTER).rmdir()
+    again = train_adapter(tiny_model, RECORDS, None, run, out)
+    assert again.resumed_from == out / CHECKPOINTS / "checkpoint-2"
+    assert again.metrics["global_step"] == 2 and again.metrics["session_steps"] == 0
+    reloaded = load_file(again.adapter_dir / "adapter_model.safetensors")
+    assert reloaded.keys() == weights.keys()
+    assert all(torch.equal(reloaded[name], weights[name]) for name in weights)
+
+
 # --- the GPU path and the bundled model ---------------------------------------------
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

@@ -194,7 +194,9 @@ def train_adapter(  # noqa: PLR0915 - one sequence of checked steps
     metrics: dict[str, float] = {
         "train_loss": float(output.training_loss),
         "global_step": float(state.global_step),
-        "session_steps": float(state.global_step - (meter.start_step or 0)),
+        "session_steps": float(
+            0 if meter.start_step is None else state.global_step - meter.start_step
+        ),
         "train_tokens": float(meter.tokens),
         "computed_tokens": float(trainer.computed_tokens),
         "tokens_per_second": meter.tokens_per_second,
@@ -546,6 +548,30 @@ def real_token_trainer_class() -> type:
             if "attention_mask" in inputs:
                 computed = int(inputs["attention_mask"].sum())
             self.state.num_input_tokens_seen += computed
+
+        def train(self, resume_from_checkpoint: str | None = None, **kwargs: Any) -> Any:
+            """Resumed from a checkpoint that already reached ``max_steps`` (killed
+            between its last save and the adapter's), take the checkpoint as the
+            result: transformers would train one step past ``max_steps``."""
+            from transformers import TrainerState  # noqa: PLC0415
+            from transformers.trainer_utils import TrainOutput  # noqa: PLC0415
+
+            state_file = Path(resume_from_checkpoint or "") / "trainer_state.json"
+            if not resume_from_checkpoint or not state_file.is_file():
+                return super().train(resume_from_checkpoint, **kwargs)
+            state = TrainerState.load_from_json(str(state_file))
+            if not 0 < self.args.max_steps <= state.global_step:
+                return super().train(resume_from_checkpoint, **kwargs)
+            self._load_from_checkpoint(resume_from_checkpoint)
+            self.state = state
+            if self.args.load_best_model_at_end and state.best_model_checkpoint:
+                self._load_best_model()
+            self.control = self.callback_handler.on_train_begin(
+                self.args, self.state, self.control
+            )
+            losses = [e["loss"] for e in state.log_history if "loss" in e]
+            loss = sum(losses) / len(losses) if losses else float("nan")
+            return TrainOutput(state.global_step, loss, {"train_loss": loss})
 
     return RealTokenSFTTrainer
 
