@@ -549,7 +549,9 @@ def real_token_trainer_class() -> type:
                 computed = int(inputs["attention_mask"].sum())
             self.state.num_input_tokens_seen += computed
 
-        def train(self, resume_from_checkpoint: str | None = None, **kwargs: Any) -> Any:
+        def train(
+            self, resume_from_checkpoint: str | None = None, **kwargs: Any
+        ) -> Any:
             """Resumed from a checkpoint that already reached ``max_steps`` (killed
             between its last save and the adapter's), take the checkpoint as the
             result: transformers would train one step past ``max_steps``."""
