@@ -17,6 +17,7 @@ FLOW = (
     "fim",
     "dataset",
     "train",
+    "evaluate",
 )
 
 

@@ -119,6 +119,37 @@ def render_hunks(hunks: Sequence[Hunk]) -> str:
     return "\n".join(out)
 
 
+_LABEL = re.compile(r"( *)(L?[0-9]+) ")
+_NO_PATCH = ("Binary file, no patch", "No textual change")
+
+
+def unrender_patch(rendered: str) -> str:
+    """The GitHub patch a :func:`render_patch` text was made from (labels and file
+    header removed), so a prompt alone is enough to check anchors against its
+    hunks: ``parse_patch(unrender_patch(render_patch(f)))`` is ``parse_patch(f.patch)``.
+    Empty for a binary or unchanged file. Raises :class:`CommentFormatError` on text
+    that is not a rendered patch."""
+    lines = rendered.split("\n")
+    if len(lines) >= 2 and lines[0].startswith("--- ") and lines[1].startswith("+++ "):
+        lines = lines[2:]
+    if not lines or lines in ([""], *([text] for text in _NO_PATCH)):
+        return ""
+    width = None
+    for line in lines:
+        if not line.startswith("@@") and (match := _LABEL.match(line)):
+            width = len(match[1]) + len(match[2])
+            break
+    patch = []
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("@@"):
+            patch.append(line)
+        elif width is not None and len(line) > width and line[width] == " ":
+            patch.append(line[width + 1 :])
+        else:
+            raise CommentFormatError(f"line {number} is not a rendered patch line")
+    return "\n".join(patch)
+
+
 def render_patch(file: FilePatch, *, header: bool = True) -> str:
     """A file's patch for a prompt (``---``/``+++`` header, then labelled hunks).
 

@@ -34,6 +34,8 @@ from prreview.llm.local_model import (
     GenerationParams,
     GenerationResult,
     LocalChatModel,
+    adapter_fingerprint,
+    is_hub_id,
     is_materialized,
     materialize_bundled_model,
 )
@@ -62,7 +64,9 @@ class LocalChatBackend:
     """The bundled model (or any saved transformers chat model) in this process.
 
     The model loads on the first request the cache cannot answer, so a fully cached
-    rerun never loads it. With ``materialize`` set and ``model_dir`` empty, the bundled
+    rerun never loads it. ``adapter_dir`` merges a trained LoRA adapter into the model
+    (its fingerprint joins the model name, so the cache tells them apart). With
+    ``materialize`` set and ``model_dir`` empty, the bundled
     GGUF is converted into ``model_dir`` first (once; see
     :func:`~prreview.llm.local_model.materialize_bundled_model`). A ready
     ``generator`` (anything with LocalChatModel's ``generate``) can be handed in.
@@ -80,11 +84,18 @@ class LocalChatBackend:
         materialize: bool = True,
         num_threads: int | None = None,
         generator: BatchGenerator | None = None,
+        adapter_dir: str | Path | None = None,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError("max_batch_size must be at least 1")
         self.model_dir = Path(model_dir)
-        self.model = model
+        self.adapter_dir = Path(adapter_dir) if adapter_dir is not None else None
+        # the adapter's weights are part of the model's name, so of every cache key
+        self.model = (
+            model
+            if self.adapter_dir is None
+            else f"{model}+adapter:{adapter_fingerprint(self.adapter_dir)}"
+        )
         self.max_batch_size = max_batch_size
         self.materialize = materialize
         self.num_threads = num_threads
@@ -101,18 +112,21 @@ class LocalChatBackend:
     def _loaded(self) -> BatchGenerator:
         with self._lock:
             if self._chat_model is None:
-                if not is_materialized(self.model_dir):
-                    if not self.materialize:
-                        raise FileNotFoundError(
-                            f"no materialized model in {self.model_dir}; run with "
-                            "materialize enabled or point model_dir at a saved model"
-                        )
+                if self.materialize and not is_materialized(self.model_dir):
                     materialize_bundled_model(self.model_dir)
+                elif not (self.model_dir / "config.json").is_file() and not is_hub_id(
+                    self.model_dir
+                ):
+                    raise FileNotFoundError(
+                        f"no model in {self.model_dir}; run with materialize "
+                        "enabled or point model_dir at a saved model or a hub id"
+                    )
                 self._chat_model = LocalChatModel(
                     self.model_dir,
                     max_batch_size=self.max_batch_size,
                     name=self.model,
                     num_threads=self.num_threads,
+                    adapter=self.adapter_dir,
                 )
             return self._chat_model
 

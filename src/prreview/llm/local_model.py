@@ -11,9 +11,11 @@ stay light.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import importlib.util
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -103,6 +105,15 @@ def bundled_gguf_path() -> Path:
     return path
 
 
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def is_hub_id(reference: str | Path) -> bool:
+    """``owner/name`` that is not a local path: a model to fetch from the hub."""
+    text = str(reference)
+    return bool(_HUB_ID.match(text)) and not Path(text).expanduser().exists()
+
+
 def is_materialized(target_dir: str | Path) -> bool:
     """A folder counts as complete only once its marker (written last) exists."""
     return (Path(target_dir) / MARKER).is_file()
@@ -167,8 +178,23 @@ def _materialize(target: Path, gguf_path: str | Path | None) -> Path:
     return target
 
 
+def adapter_fingerprint(adapter_dir: str | Path) -> str:
+    """Identifies a saved LoRA adapter by its weights and config (cache keys)."""
+    folder = Path(adapter_dir)
+    digest = hashlib.sha256()
+    for name in ("adapter_config.json", "adapter_model.safetensors"):
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"not a saved adapter (no {name}): {folder}")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 class LocalChatModel:
-    """A causal LM with a chat template, generating for several chats at once.
+    """A causal LM with a chat template, generating for several chats at once;
+    with ``adapter``, a LoRA adapter saved by :mod:`prreview.train` merged into it.
 
     Generation holds a lock: the server calls it from an executor thread, and torch
     already uses every core for one batch, so running two at once only thrashes.
@@ -181,6 +207,7 @@ class LocalChatModel:
         max_batch_size: int = 8,
         name: str | None = None,
         num_threads: int | None = None,
+        adapter: str | Path | None = None,
     ) -> None:
         import torch  # noqa: PLC0415
         from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
@@ -194,10 +221,17 @@ class LocalChatModel:
         self.tokenizer.padding_side = "left"  # decoder-only: prompts end together
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(
-            str(model), dtype=torch.float32
-        )
-        self.model.eval()
+        # fp32 on CPU (fast there, and exact); bf16 on a GPU when there is one
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        self.model = AutoModelForCausalLM.from_pretrained(str(model), dtype=dtype)
+        if adapter is not None:
+            from peft import PeftModel  # noqa: PLC0415
+
+            # merged once: generation then runs at the base model's speed
+            adapted = PeftModel.from_pretrained(self.model, str(adapter))
+            self.model = adapted.merge_and_unload()
+        self.model.to(self.device).eval()
         self.load_s = time.perf_counter() - started
         self.name = name or (
             BUNDLED_MODEL_NAME if Path(str(model)).is_dir() else str(model)
@@ -258,7 +292,7 @@ class LocalChatModel:
         texts = [self.render(row.messages) for row in rows]
         encoded = self.tokenizer(
             texts, return_tensors="pt", padding=True, add_special_tokens=False
-        )
+        ).to(self.device)
         prompt_len = int(encoded["input_ids"].shape[1])
         prompt_tokens = [int(n) for n in encoded["attention_mask"].sum(dim=1)]
         for row, count in zip(rows, prompt_tokens):

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prreview.llm.local_model import is_hub_id
 from prreview.train.profiles import TrainSettings
 from prreview.train.records import (
     PreparedRecords,
@@ -54,7 +55,6 @@ MERGED = "merged"
 FINGERPRINT = "fingerprint.json"
 METRICS_FILE = "training_metrics.json"
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
 class TrainingInputError(ValueError):
@@ -96,7 +96,7 @@ def resolve_base_model(base_model: str | Path) -> tuple[str, bool]:
         if not (path / "config.json").is_file():
             raise TrainingInputError(f"base model folder has no config.json: {path}")
         return str(path), True
-    if isinstance(base_model, str) and _HUB_ID.match(base_model) and not path.exists():
+    if isinstance(base_model, str) and is_hub_id(base_model):
         return base_model, False
     raise TrainingInputError(f"base model folder not found: {path}")
 

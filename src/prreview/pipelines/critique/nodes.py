@@ -63,9 +63,11 @@ def _blocks(
     summaries: dict[int, CommentSummary],
     params: CritiqueParams,
     counts: Counter[str],
-) -> tuple[list[CommentBlock], Counter[str]]:
+) -> tuple[list[CommentBlock], Counter[str], list[str]]:
+    """The answer's blocks, where their text came from, and each one's category."""
     blocks: list[CommentBlock] = []
     sources: Counter[str] = Counter()
+    categories: list[str] = []
     for comment in row.comments:
         summary = summaries.get(int(comment["id"] or 0))
         if params.use_summaries and summary is not None:
@@ -88,7 +90,8 @@ def _blocks(
             )
         )
         sources[source] += 1
-    return blocks, sources
+        categories.append(str(comment.get("category") or "unknown"))
+    return blocks, sources, categories
 
 
 def _guideline_excerpts(
@@ -133,7 +136,9 @@ def build_critique_records(
             if pr is None:
                 counts["skipped:pull_request_missing"] += 1
                 continue
-            blocks, sources = _blocks(row, summaries, critique_params, counts)
+            blocks, sources, categories = _blocks(
+                row, summaries, critique_params, counts
+            )
             if not row.negative and not blocks:
                 counts["skipped:no_comment_left"] += 1
                 continue
@@ -162,6 +167,10 @@ def build_critique_records(
                         "hunk_index": row.hunk_index,
                         "comment_ids": [int(c["id"] or 0) for c in row.comments],
                         "comment_sources": dict(sorted(sources.items())),
+                        "comment_categories": categories,  # one per answer block
+                        "pr_title": pr.title,
+                        "pr_labels": list(pr.labels),
+                        "pr_changes": pr.additions + pr.deletions,
                         "guidelines": bool(context.guidelines),
                     },
                 }
