@@ -1,16 +1,22 @@
-"""prreview file for ensuring the package is executable
-as `prreview` and `python -m prreview`
+"""``prreview`` and ``python -m prreview``: ``review PATCH`` reviews a diff
+(prreview.review.cli); anything else runs the Kedro project as ``kedro run`` does.
 """
 
 import sys
 from pathlib import Path
 from typing import Any
 
-from kedro.framework.cli.utils import find_run_command
-from kedro.framework.project import configure_project
-
 
 def main(*args, **kwargs) -> Any:
+    if not args and sys.argv[1:2] == ["review"]:
+        from prreview.review.cli import main as review  # noqa: PLC0415
+
+        sys.exit(review(sys.argv[2:]))
+    # imported here: importing kedro's project module configures logging on stdout,
+    # which must not reach the review command's JSON
+    from kedro.framework.cli.utils import find_run_command  # noqa: PLC0415
+    from kedro.framework.project import configure_project  # noqa: PLC0415
+
     package_name = Path(__file__).parent.name
     configure_project(package_name)
 
