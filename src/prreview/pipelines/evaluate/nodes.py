@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from prreview.comments.classifier import CATEGORIES, CommentClassifier
 from prreview.comments.embed import CachedEncoder
 from prreview.llm.backends import LocalChatBackend
+from prreview.llm.local_model import is_hub_id
 from prreview.partitions import Rows
 from prreview.review.evaluation import (
     EvalExample,
@@ -126,6 +127,11 @@ def _generate(
     ]
 
 
+def _model_name(base_model: str) -> str:
+    """A hub id as it is, a model folder by its name (reports, cache keys)."""
+    return base_model if is_hub_id(base_model) else Path(base_model).name
+
+
 def generate_base_reviews(
     sft_test: Rows,
     base_model: str,
@@ -136,6 +142,7 @@ def generate_base_reviews(
     """The base model's reviews of the test split, one row per file."""
     backend = LocalChatBackend(
         base_model,
+        model=_model_name(base_model),
         materialize=False,
         cache_path=evaluate_params.cache_path,
         max_batch_size=evaluate_params.max_batch_size,
@@ -156,6 +163,7 @@ def generate_candidate_reviews(
     """The same with the trained adapter merged into the base model."""
     backend = LocalChatBackend(
         base_model,
+        model=_model_name(base_model),
         materialize=False,
         adapter_dir=review_adapter,
         cache_path=evaluate_params.cache_path,
