@@ -126,6 +126,7 @@ def test_default_pipeline_filters_incrementally(
     repositories = (
         f"commits:\n  repositories:\n    - path: {ROOT}\n"
         f"fim:\n  repositories:\n    - path: {ROOT}\n"
+        "evaluate:\n  max_examples: 4\n  max_tokens: 48\n"
     )
     project = project_copy(
         local_conf={"catalog.yml": summarizer, "parameters.yml": repositories}
@@ -150,6 +151,17 @@ def test_default_pipeline_filters_incrementally(
     assert len(adapters) == 1 and (adapters[0] / "adapter_config.json").is_file()
     (train_report,) = (project / "data/08_reporting/train_report.json").glob("*/*")
     assert json.loads(train_report.read_text())["metrics"]["global_step"] == 4
+    assert all("pr_changes" in r["metadata"] for r in records)
+    (evaluation,) = (project / "data/08_reporting/evaluation.json").glob("*/*")
+    scored = json.loads(evaluation.read_text())
+    assert scored["models"]["candidate"]["metrics"]["files"] == 4
+    assert scored["gate"]["status"] in {"approved", "rejected"}
+    assert scored["adapter"].startswith("data/06_models/review_adapter/")
+    report = (project / "data/08_reporting/evaluation_report.md").read_text()
+    assert f"**Gate: {scored['gate']['status'].upper()}**" in report
+    (promotion,) = (project / "data/06_models/adapter_promotion.json").glob("*/*")
+    assert json.loads(promotion.read_text())["status"] == scored["gate"]["status"]
+    assert (project / "data/08_reporting/evaluation_slices.png").stat().st_size
     summarize_reports = project / "data/08_reporting/summarize_report.json"
     first_summaries = json.loads(
         (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()
