@@ -31,6 +31,7 @@ from prreview.diffs.render import (
 from prreview.llm.backends import ChatBackend
 from prreview.llm.client import ChatClientError, ChatRequest, ChatResult
 from prreview.review.anchors import check_anchors
+from prreview.schemas import FilePatch
 
 Status = Literal["comments", "no_comments", "truncated", "parse_failure", "failed"]
 STATUSES: tuple[Status, ...] = (
@@ -87,36 +88,38 @@ def comment_dict(block: CommentBlock) -> dict[str, Any]:
     return fields | {"line": block.line, "body": block.body}
 
 
-def contexts_from_diff(
-    diff: str,
+def contexts_from_files(
+    files: Sequence[FilePatch],
     *,
     repo: str = "",
     pr_title: str = "",
     pr_description: str = "",
     guidelines: str = "",
 ) -> list[ReviewContext]:
-    """One review prompt per file of a unified diff (``git diff``, a ``.patch``);
-    binary and unchanged files have nothing to review and are left out.
-
-    Raises :class:`~prreview.diffs.patches.DiffParseError` or
-    :class:`~prreview.diffs.hunks.HunkParseError` on a malformed diff.
-    """
-    contexts = []
-    for file in split_diff(diff):
-        if file.binary or not file.patch:
-            continue
-        contexts.append(
-            ReviewContext(
-                repo=repo,
-                pr_title=pr_title,
-                pr_description=pr_description,
-                guidelines=guidelines,
-                path=file.path,
-                language=language_of(file.path),
-                rendered_patch=render_patch(file),
-            )
+    """One review prompt per file patch; binary and unchanged files have nothing to
+    review and are left out. Raises
+    :class:`~prreview.diffs.hunks.HunkParseError` on a malformed patch."""
+    return [
+        ReviewContext(
+            repo=repo,
+            pr_title=pr_title,
+            pr_description=pr_description,
+            guidelines=guidelines,
+            path=file.path,
+            language=language_of(file.path),
+            rendered_patch=render_patch(file),
         )
-    return contexts
+        for file in files
+        if file.patch and not file.binary
+    ]
+
+
+def contexts_from_diff(diff: str, **context: str) -> list[ReviewContext]:
+    """The prompts of a unified diff (``git diff``, a ``.patch``); ``context`` as
+    for :func:`contexts_from_files`. Raises
+    :class:`~prreview.diffs.patches.DiffParseError` or
+    :class:`~prreview.diffs.hunks.HunkParseError` on a malformed diff."""
+    return contexts_from_files(split_diff(diff), **context)
 
 
 @dataclass(frozen=True)
