@@ -18,6 +18,7 @@ from prreview.diffs.render import (
     render_comments,
     render_hunks,
     render_patch,
+    unrender_patch,
 )
 from prreview.schemas import FilePatch
 
@@ -276,3 +277,56 @@ def test_invalid_blocks_cannot_be_built(fields: dict) -> None:
 
 def test_format_error_is_a_value_error() -> None:
     assert issubclass(CommentFormatError, ValueError)
+
+
+# ------------------------------------------------------------------ unrender_patch
+
+
+NO_NEWLINE = (
+    "@@ -1 +1,2 @@\n"
+    "-old\n"
+    "\\ No newline at end of file\n"
+    "+new\n"
+    "+last\n"
+    "\\ No newline at end of file"
+)
+WIDE = "@@ -9 +9 @@\n-a\n+b\n@@ -120,2 +120,2 @@\n context\n-c\n+d"
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        file_patch(),
+        file_patch(status="added"),
+        file_patch(status="renamed", previous_path="old.py"),
+        file_patch(NO_NEWLINE),
+        file_patch(WIDE),
+    ],
+    ids=["modified", "added", "renamed", "no_newline_marker", "wide_labels"],
+)
+def test_unrender_patch_inverts_render_patch(file: FilePatch) -> None:
+    for header in (True, False):
+        rendered = render_patch(file, header=header)
+        assert unrender_patch(rendered) == file.patch
+        assert parse_patch(unrender_patch(rendered)) == parse_patch(file.patch)
+
+
+def test_unrender_patch_of_a_file_without_a_patch_is_empty() -> None:
+    assert unrender_patch(render_patch(file_patch(None, binary=True))) == ""
+    assert unrender_patch(render_patch(file_patch(""))) == ""
+    assert unrender_patch(render_patch(file_patch(None), header=False)) == ""
+    assert unrender_patch("") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Looks good to me.",
+        "--- a/x.py\n+++ b/x.py\nnot a patch",
+        "@@ -1 +1 @@\n-a\n+b",  # a patch, but without labels
+        "@@ -1,2 +1,2 @@\n1  a\nL2 -b\n2 +c",  # one label misaligned
+    ],
+)
+def test_unrender_patch_refuses_other_text(text: str) -> None:
+    with pytest.raises(CommentFormatError, match="not a rendered patch line"):
+        unrender_patch(text)

@@ -56,7 +56,7 @@ def eval_example(record: Mapping[str, Any]) -> EvalExample:
     user = str(messages[1].get("content") or "")
     if DIFF_MARK not in user:
         raise EvalRecordError(f"{key}: the user turn has no diff")
-    hunks = rendered_hunks(user.split(DIFF_MARK, 1)[1])
+    hunks = rendered_hunks(user.rsplit(DIFF_MARK, 1)[1])
     if not hunks:
         raise EvalRecordError(f"{key}: the user turn's diff has no hunks")
     try:
@@ -165,7 +165,7 @@ class ModelEvaluation:
     metrics: dict[str, float]
     slices: dict[str, dict[str, dict[str, float]]]
     scores: tuple[ExampleScore, ...]
-    pair_f1: dict[tuple[str, int, int], float]  # (example, generated, human) -> F1
+    pair_f1: dict[tuple[int, int, int], float]  # (example index, generated, human)
 
 
 def evaluate_reviews(
@@ -180,7 +180,7 @@ def evaluate_reviews(
     scores = [
         score_example(e, r, tolerance) for e, r in zip(examples, reviews, strict=True)
     ]
-    pair_keys = [(s.example.key, g, h) for s in scores for g, h in s.pairs]
+    pair_keys = [(i, g, h) for i, s in enumerate(scores) for g, h in s.pairs]
     bert = scorer.score(
         [s.review.comments[g].body for s in scores for g, _ in s.pairs],
         [s.example.human[h].body for s in scores for _, h in s.pairs],
@@ -199,8 +199,9 @@ def evaluate_reviews(
         "truncated_rate": _ratio(statuses["truncated"], files),
         "failed_rate": _ratio(statuses["failed"], files),
         "negatives": float(len(negatives)),
+        # said nothing: a reply that does not parse is not silence
         "negative_silence_rate": _ratio(
-            sum(not s.review.comments for s in negatives), len(negatives)
+            sum(s.review.status == "no_comments" for s in negatives), len(negatives)
         ),
         **_location(scores),
         "bertscore_pairs": float(len(pair_keys)),
@@ -210,23 +211,19 @@ def evaluate_reviews(
 
 
 def _slices(
-    scores: Sequence[ExampleScore], pair_f1: Mapping[tuple[str, int, int], float]
+    scores: Sequence[ExampleScore], pair_f1: Mapping[tuple[int, int, int], float]
 ) -> dict[str, dict[str, dict[str, float]]]:
     tables: dict[str, dict[str, dict[str, float]]] = {}
     for name in SLICES:
-        groups: dict[str, list[ExampleScore]] = defaultdict(list)
-        for score in scores:
-            groups[score.example.slices.get(name, UNKNOWN)].append(score)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, score in enumerate(scores):
+            groups[score.example.slices.get(name, UNKNOWN)].append(index)
         tables[name] = {
             value: {
                 "files": float(len(members)),
-                **_location(members),
+                **_location([scores[i] for i in members]),
                 "bertscore_f1": _mean(
-                    [
-                        pair_f1[(s.example.key, g, h)]
-                        for s in members
-                        for g, h in s.pairs
-                    ]
+                    [pair_f1[(i, g, h)] for i in members for g, h in scores[i].pairs]
                 ),
             }
             for value, members in sorted(groups.items())

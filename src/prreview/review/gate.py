@@ -59,7 +59,7 @@ def decide(
             "gain": gain,
             "margin": float(margin),
         }
-        if gain < margin:
+        if gain < margin - 1e-9:  # float noise: 0.21 - 0.2 < 0.01
             reasons.append(
                 f"{metric}: candidate {candidate[metric]:.4f} vs base "
                 f"{base[metric]:.4f} (gain {gain:+.4f}, needs {margin:+.4f})"

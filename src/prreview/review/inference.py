@@ -159,7 +159,9 @@ def read_review(
     try:
         blocks = parse_comments(reply.strip())
     except CommentFormatError as error:
-        complete = reply[: reply.rfind(CLOSE) + len(CLOSE)] if CLOSE in reply else ""
+        lines = reply.split("\n")
+        closes = [index for index, line in enumerate(lines) if line == CLOSE]
+        complete = "\n".join(lines[: closes[-1] + 1]) if closes else ""
         if finish_reason != "length" or not complete:
             return ReviewedFile(path, "parse_failure", error=str(error), reply=reply)
         try:

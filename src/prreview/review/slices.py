@@ -14,20 +14,20 @@ UNKNOWN = "unknown"
 SIZE_LIMITS = (("small", 50), ("medium", 300))  # lines changed in the PR, below
 SLICES = ("pr_size", "language", "change_type")
 
-_LABEL_TYPES = (
-    ("bug_fix", ("bug", "fix", "regression", "defect", "crash")),
-    ("feature", ("feature", "enhancement", "feat")),
-    ("docs", ("doc", "documentation")),
-    ("refactor", ("refactor", "cleanup", "tech debt", "chore")),
+_LABEL_TYPES = (  # whole words of a label ("docker" is not "doc")
+    ("bug_fix", {"bug", "bugfix", "fix", "regression", "defect", "crash"}),
+    ("feature", {"feature", "enhancement", "feat"}),
+    ("docs", {"doc", "docs", "documentation"}),
+    ("refactor", {"refactor", "refactoring", "cleanup", "chore", "debt"}),
 )
-_TITLE_TYPES = (
-    ("bug_fix", re.compile(r"\b(fix(es|ed)?|bug|crash|regression|broken|error)\b")),
-    ("docs", re.compile(r"^(docs?|readme)\b|\b(documentation|docstrings?)\b")),
-    ("refactor", re.compile(r"\b(refactor\w*|rename[sd]?|clean ?up|simplif\w+)\b")),
+_TITLE_TYPES = (  # a title that starts with "Add" adds something, whatever follows
     (
         "feature",
         re.compile(r"^(add|adds|added|implement\w*|support|introduce\w*|feat)\b"),
     ),
+    ("bug_fix", re.compile(r"\b(fix(es|ed)?|bug|crash|regression|broken|error)\b")),
+    ("docs", re.compile(r"^(docs?|readme)\b|\b(documentation|docstrings?)\b")),
+    ("refactor", re.compile(r"\b(refactor\w*|rename[sd]?|clean ?up|simplif\w+)\b")),
 )
 
 
@@ -44,9 +44,11 @@ def pr_size(changes: int | None) -> str:
 def change_type(labels: Sequence[str], title: str) -> str:
     """bug_fix, feature, docs, refactor or other: labels first (a maintainer's
     call), then the title's wording (conventional-commit prefixes included)."""
-    lowered = [label.lower() for label in labels]
+    words_of_labels = {
+        word for label in labels for word in re.findall(r"[a-z]+", label.lower())
+    }
     for name, words in _LABEL_TYPES:
-        if any(word in label for label in lowered for word in words):
+        if words_of_labels & words:
             return name
     text = title.lower()
     prefix = re.match(r"^(\w+)(\(.*?\))?!?:", text)
@@ -63,9 +65,12 @@ def change_type(labels: Sequence[str], title: str) -> str:
 
 def example_slices(metadata: Mapping[str, Any]) -> dict[str, str]:
     """The slice values of one critique record."""
-    changes = metadata.get("pr_changes")
+    try:
+        changes: int | None = int(metadata["pr_changes"])
+    except (KeyError, TypeError, ValueError):
+        changes = None
     return {
-        "pr_size": pr_size(int(changes) if changes is not None else None),
+        "pr_size": pr_size(changes),
         "language": str(metadata.get("language") or UNKNOWN),
         "change_type": change_type(
             list(metadata.get("pr_labels") or []), str(metadata.get("pr_title") or "")

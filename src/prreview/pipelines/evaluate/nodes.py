@@ -18,6 +18,7 @@ from prreview.llm.backends import LocalChatBackend
 from prreview.llm.local_model import is_hub_id
 from prreview.partitions import Rows
 from prreview.review.evaluation import (
+    DIFF_MARK,
     EvalExample,
     ModelEvaluation,
     eval_examples,
@@ -206,7 +207,7 @@ def _example_rows(
             "path": base[i].example.prompt.path,
             "diff": base[i]
             .example.prompt.messages[1]["content"]
-            .split("\n\nDiff:\n", 1)[-1],
+            .rsplit(DIFF_MARK, 1)[-1],
             "human": [c.body for c in base[i].example.human],
             "human_lines": [c.line for c in base[i].example.human],
             "base": base[i].review.to_dict(),
