@@ -1,6 +1,7 @@
 """``prreview review PATCH``: review a diff from the command line, offline.
 
-Reads a unified diff (a file, or ``-`` for stdin), asks the model for each file's
+Reads a unified diff (a file, ``-`` for stdin, or ``--pr OWNER/REPO#N`` from the
+ingested data), asks the model for each file's
 review with the prompt the model was trained on, checks every comment against the
 diff, and prints JSON: the comments per file with how each reply was read, or
 (``--format github``) the body of GitHub's create-review request. The model is the
@@ -25,6 +26,8 @@ from prreview.diffs.patches import DiffParseError
 PROJECT_MODEL = Path("data/06_models/smollm2-135m-instruct")
 USER_MODEL = Path.home() / ".cache" / "prreview" / "smollm2-135m-instruct"
 CLASSIFIER = Path("data/06_models/comment_classifier.pkl")
+INGESTED = Path("data/02_intermediate")
+GUIDELINES = Path("data/01_raw/repository_guidelines")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,7 +35,17 @@ def parser() -> argparse.ArgumentParser:
         prog="prreview review",
         description="Review a unified diff with the review model; prints JSON.",
     )
-    cli.add_argument("patch", help="a unified diff file, or - for stdin")
+    source = cli.add_mutually_exclusive_group(required=True)
+    source.add_argument("patch", nargs="?", help="a unified diff file, or - for stdin")
+    source.add_argument(
+        "--pr", help="OWNER/REPO#N: a pull request the ingest pipeline fetched"
+    )
+    cli.add_argument(
+        "--ingested",
+        type=Path,
+        default=INGESTED,
+        help=f"where ingest wrote its partitions (default {INGESTED})",
+    )
     model = cli.add_argument_group("model")
     model.add_argument(
         "--model",
@@ -68,6 +81,72 @@ def _read_patch(source: str, stdin: TextIO) -> str:
     if source == "-":
         return stdin.read()
     return Path(source).read_text(encoding="utf-8", errors="replace")
+
+
+def ingested_pull_request(reference: str, ingested: Path) -> tuple[Any, Any]:
+    """The newest ingested diff and pull request of ``OWNER/REPO#N``."""
+    from prreview.datasets import JSONLinesDataset  # noqa: PLC0415
+    from prreview.partitions import latest_records  # noqa: PLC0415
+    from prreview.schemas import PullDiff, PullRequest  # noqa: PLC0415
+
+    repo, _, number = reference.partition("#")
+    if repo.count("/") != 1 or not number.isdigit():
+        raise ValueError(f"--pr wants OWNER/REPO#N, not {reference!r}")
+    name = repo.replace("/", "__") + ".jsonl"
+
+    def newest(kind: str, model: type, number_field: str) -> Any:
+        partitions = {
+            path.parent.name: JSONLinesDataset(str(path)).load
+            for path in sorted((ingested / kind).glob(f"*/{name}"))
+        }
+        found = latest_records(
+            model, partitions, lambda r: (r.repo, getattr(r, number_field))
+        )
+        key = (repo, int(number))
+        if key not in found:
+            raise FileNotFoundError(f"{reference} is not in {ingested / kind}")
+        return found[key]
+
+    pull = newest("pull_requests", PullRequest, "number")
+    return newest("pull_diffs", PullDiff, "pr_number"), pull
+
+
+def _contexts(args: argparse.Namespace, stdin: TextIO) -> tuple[list[Any], str | None]:
+    """The review prompts, and the head commit when the PR names it."""
+    from prreview.review.inference import (  # noqa: PLC0415
+        contexts_from_diff,
+        contexts_from_files,
+    )
+
+    guidelines = ""
+    if args.guidelines:
+        guidelines = excerpt(args.guidelines.read_text(encoding="utf-8"), 600)
+    if args.pr is None:
+        diff = _read_patch(args.patch, stdin)
+        if "diff --git " not in diff:
+            raise DiffParseError(
+                "no 'diff --git' file header (use git diff or git show)"
+            )
+        contexts = contexts_from_diff(
+            diff,
+            repo=args.repo,
+            pr_title=args.title,
+            pr_description=excerpt(args.description, 600),
+            guidelines=guidelines,
+        )
+        return contexts, None
+    diff, pull = ingested_pull_request(args.pr, args.ingested)
+    guide = GUIDELINES / f"{pull.repo.replace('/', '__')}.md"
+    if not guidelines and guide.is_file():
+        guidelines = excerpt(guide.read_text(encoding="utf-8"), 600)
+    contexts = contexts_from_files(
+        diff.files,
+        repo=pull.repo,
+        pr_title=args.title or pull.title,
+        pr_description=excerpt(args.description or pull.body, 600),
+        guidelines=guidelines,
+    )
+    return contexts, diff.head_sha
 
 
 def _backend(args: argparse.Namespace) -> Any:
@@ -107,26 +186,13 @@ def load_classifier(path: Path) -> Any:
 def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from prreview.review.inference import (  # noqa: PLC0415
         GenerationSettings,
-        contexts_from_diff,
         github_review_request,
         prompt_for,
         review_counts,
         review_prompts,
     )
 
-    guidelines = ""
-    if args.guidelines:
-        guidelines = excerpt(args.guidelines.read_text(encoding="utf-8"), 600)
-    diff = _read_patch(args.patch, stdin)
-    if "diff --git " not in diff:
-        raise DiffParseError("no 'diff --git' file header (use git diff or git show)")
-    contexts = contexts_from_diff(
-        diff,
-        repo=args.repo,
-        pr_title=args.title,
-        pr_description=excerpt(args.description, 600),
-        guidelines=guidelines,
-    )
+    contexts, head_sha = _contexts(args, stdin)
     backend = _backend(args)
     try:
         reviews = review_prompts(
@@ -151,7 +217,7 @@ def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         )
     if args.format == "github":
         result: dict[str, Any] = github_review_request(
-            reviews, commit_id=args.commit_id
+            reviews, commit_id=args.commit_id or head_sha
         )
     else:
         result = {
@@ -175,6 +241,6 @@ def main(
     except (DiffParseError, HunkParseError) as error:
         sys.stderr.write(f"prreview review: not a unified diff: {error}\n")
         return 2
-    except FileNotFoundError as error:
+    except (OSError, ValueError) as error:  # a missing file or model, a bad --pr
         sys.stderr.write(f"prreview review: {error}\n")
         return 1
