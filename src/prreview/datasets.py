@@ -113,15 +113,27 @@ class GitHubAPIDataset(AbstractDataset[None, GitHubEndpoint]):
 
 
 class IngestStoreDataset(AbstractDataset[None, IngestStore]):
-    """Loads the :class:`IngestStore` rooted at ``path``
-    (state.sqlite and raw partitions)."""
+    """Loads the :class:`IngestStore` rooted at ``path`` (state.sqlite and raw
+    partitions). With ``redact`` (the default), secrets in raw payloads and error
+    records are replaced before anything is written (prreview.curate.redact), so no
+    layer of the data ever holds one."""
 
-    def __init__(self, path: str, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, path: str, redact: bool = True, metadata: dict[str, Any] | None = None
+    ) -> None:
         self._path = path
+        self._redact = redact
         self.metadata = metadata
 
     def load(self) -> IngestStore:
-        return IngestStore(self._path)
+        if not self._redact:
+            return IngestStore(self._path)
+        from prreview.curate.redact import Redactor  # noqa: PLC0415
+
+        redactor = Redactor()
+        return IngestStore(
+            self._path, scrub=lambda value: redactor.redact_value(value)[0]
+        )
 
     def save(self, data: None) -> None:
         raise DatasetError("IngestStoreDataset is written through the store it loads")
@@ -130,7 +142,7 @@ class IngestStoreDataset(AbstractDataset[None, IngestStore]):
         return (Path(self._path) / "state.sqlite").exists()
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": self._path}
+        return {"path": self._path, "redact": self._redact}
 
 
 class JSONLinesDataset(AbstractDataset[list[dict[str, Any]], list[dict[str, Any]]]):

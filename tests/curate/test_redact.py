@@ -166,3 +166,26 @@ def test_redact_never_raises_and_is_idempotent(parts: list[str]) -> None:
 )
 def test_file_names_with_secret_words_are_not_assignments(text: str) -> None:
     assert Redactor().redact(text) == (text, {})
+
+
+def test_a_key_in_a_patch_keeps_the_hunk_line_count() -> None:
+    from prreview.diffs.hunks import parse_patch
+
+    patch = (
+        "@@ -1,1 +1,5 @@\n context\n+-----BEGIN RSA PRIVATE KEY-----\n"
+        "+MIIEowIBAAKCAQEA\n+abc=\n+-----END RSA PRIVATE KEY-----"
+    )
+    redacted = REDACTOR.redact(patch).text
+    assert redacted == "@@ -1,1 +1,5 @@\n context\n+<PRIVATE_KEY>\n+\n+\n+"
+    assert len(parse_patch(redacted)[0].lines) == 5
+
+
+def test_scrub_body_redacts_json_values_and_text_and_keeps_clean_bytes() -> None:
+    from prreview.curate.redact import scrub_body
+
+    secret = "ghp_FAKEfake0123456789FAKEfake0123456789"
+    body = json.dumps({"body": f"token {secret}", "n": 1}).encode()
+    assert json.loads(scrub_body(body, REDACTOR)) == {"body": "token <KEY>", "n": 1}
+    assert scrub_body(f"diff +{secret}".encode(), REDACTOR) == b"diff +<KEY>"
+    clean = b'{"body":  "nothing"}'
+    assert scrub_body(clean, REDACTOR) is clean

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -393,3 +395,30 @@ def test_link_header_parsing() -> None:
     }
     assert _parse_link_header(None) == {}
     assert _parse_link_header("garbage; rel=next") == {}
+
+
+def test_the_etag_cache_keeps_scrubbed_bodies_and_answers_304_with_them(
+    tmp_path,
+) -> None:
+    cache = ETagCache(
+        tmp_path / "etags.sqlite", scrub=lambda body: body.replace(b"SECRET", b"KEY")
+    )
+
+    def setup(server: ScriptedServer) -> None:
+        server.script(
+            "GET",
+            "/repos/o/r",
+            ok({"v": "SECRET"}, ETag='"abc"'),
+            Step(304, b"", {}),
+        )
+
+    async def twice(server: ScriptedServer, client: GitHubClient) -> list[Any]:
+        return [await get_repo(server, client), await get_repo(server, client)]
+
+    result, _, _ = run_with_client(twice, setup, etag_cache=cache)
+    assert result == [{"v": "SECRET"}, {"v": "KEY"}], "the live answer is untouched"
+    with sqlite3.connect(tmp_path / "etags.sqlite") as db:
+        bodies = [
+            zlib.decompress(row[0]) for row in db.execute("SELECT body FROM etags")
+        ]
+    assert bodies == [b'{"v": "KEY"}']

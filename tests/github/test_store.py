@@ -113,3 +113,19 @@ def test_progress_counts(store) -> None:
 
 def test_partition_key() -> None:
     assert partition_key(12, "owner/repo") == "iter_0012/owner__repo"
+
+
+def test_scrub_runs_on_raw_payloads_and_errors_before_they_are_kept(tmp_path) -> None:
+    def scrub(value):
+        return json.loads(json.dumps(value).replace("SECRET", "<KEY>"))
+
+    store = IngestStore(tmp_path / "ingest", scrub=scrub)
+    store.extend_universe(repos("o/r"))
+    iteration = store.open_iteration(1)
+    store.complete_repo(
+        iteration, "o/r", {"body": "a SECRET"}, [{"message": "SECRET"}], 0
+    )
+    store.add_errors(iteration, [{"message": "also SECRET"}])
+    assert store.read_raw(iteration, "o/r") == {"body": "a <KEY>"}
+    assert store.errors(iteration) == [{"message": "<KEY>"}, {"message": "also <KEY>"}]
+    assert b"SECRET" not in (tmp_path / "ingest" / "state.sqlite").read_bytes()

@@ -54,6 +54,7 @@ may be shared across threads.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import math
 import re
@@ -162,6 +163,7 @@ class Redaction(NamedTuple):
 
 # --- patterns, compiled once ------------------------------------------------------
 
+_DIFF_MARKERS = ("+", "-", " ")
 _PEM_HEADER = r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----"
 _PEM_BLOCK = re.compile(
     _PEM_HEADER + r".{0,20000}?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----",
@@ -450,6 +452,11 @@ class Redactor:
 
         def replace(match: re.Match[str]) -> str:
             counts["private_key"] += 1
+            lines = match.group(0).split("\n")
+            if len(lines) > 1 and all(line[:1] in _DIFF_MARKERS for line in lines[1:]):
+                # a key added or removed in a patch: one marker per line stays, so
+                # the hunk keeps its line count and still parses
+                return "\n".join([placeholder, *(line[:1] for line in lines[1:])])
             return placeholder
 
         text = _PEM_BLOCK.sub(replace, text)
@@ -671,6 +678,19 @@ class Redactor:
             return placeholder
 
         return _IPV6.sub(replace, text)
+
+
+def scrub_body(body: bytes, redactor: Redactor) -> bytes:
+    """An HTTP body with its secrets replaced before it is kept on disk: a JSON
+    body value by value, anything else as text. Unchanged bodies keep their bytes."""
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        text = body.decode("utf-8", errors="replace")
+        redacted = redactor.redact(text)
+        return redacted.text.encode() if redacted.counts else body
+    clean, counts = redactor.redact_value(value)
+    return json.dumps(clean, ensure_ascii=False).encode() if counts else body
 
 
 def redact_records(

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 _SCHEMA = """
@@ -25,10 +26,16 @@ CREATE TABLE IF NOT EXISTS etags (
 
 
 class ETagCache:
-    """Maps a request key (method, URL, media type) to its last ETag and body."""
+    """Maps a request key (method, URL, media type) to its last ETag and body.
 
-    def __init__(self, path: str | Path) -> None:
+    ``scrub`` rewrites a body before it is stored (the ingest pipeline replaces
+    secrets there, so a 304 answered from the cache is as clean as the raw store)."""
+
+    def __init__(
+        self, path: str | Path, scrub: Callable[[bytes], bytes] | None = None
+    ) -> None:
         self.path = Path(path)
+        self._scrub = scrub
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
@@ -48,6 +55,8 @@ class ETagCache:
         return row[0], zlib.decompress(row[1])
 
     def put(self, key: str, etag: str, body: bytes) -> None:
+        if self._scrub is not None:
+            body = self._scrub(body)
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO etags (key, etag, body, stored_at) "

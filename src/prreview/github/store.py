@@ -12,7 +12,7 @@ import gzip
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,8 +66,11 @@ def partition_key(iteration: int, full_name: str) -> str:
 class IngestStore:
     """State and raw partitions under one folder: ``state.sqlite`` and ``raw/``."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(
+        self, root: str | Path, scrub: Callable[[Any], Any] | None = None
+    ) -> None:
         self.root = Path(root)
+        self._scrub = scrub  # applied to raw payloads and errors before they are kept
         self.raw_root = self.root / "raw"
         self.raw_root.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(self.raw_root)
@@ -249,6 +252,8 @@ class IngestStore:
         pull_requests: int,
     ) -> None:
         """Write the raw partition, then mark the repository done with its errors."""
+        if self._scrub is not None:
+            raw, errors = self._scrub(raw), self._scrub(errors)
         payload = json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()
         atomic_write_bytes(
             self.raw_path(iteration, full_name), gzip.compress(payload, mtime=0)
@@ -258,6 +263,8 @@ class IngestStore:
     def fail_repo(
         self, iteration: int, full_name: str, errors: list[dict[str, Any]]
     ) -> None:
+        if self._scrub is not None:
+            errors = self._scrub(errors)
         self._mark_repo(iteration, full_name, "failed", errors, None)
 
     def _mark_repo(
@@ -286,6 +293,8 @@ class IngestStore:
         )
 
     def add_errors(self, iteration: int, errors: list[dict[str, Any]]) -> None:
+        if self._scrub is not None:
+            errors = self._scrub(errors)
         with self._transaction() as db:
             db.executemany(
                 "INSERT INTO errors (iteration, record) VALUES (?, ?)",

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prreview.curate.redact import Redactor, scrub_body
 from prreview.datasets import GitHubEndpoint
 from prreview.github.client import ClientConfig, GitHubClient
 from prreview.github.crawl import CrawlPlan, crawl
@@ -92,7 +93,12 @@ def _client(endpoint: GitHubEndpoint, params: ClientParams) -> GitHubClient:
     config = ClientConfig(
         base_url=endpoint.base_url, graphql_url=endpoint.graphql_url, **settings
     )
-    cache = ETagCache(endpoint.etag_cache) if endpoint.etag_cache else None
+    cache = None
+    if endpoint.etag_cache:
+        redactor = Redactor()  # the cache keeps bodies: no secret goes to disk
+        cache = ETagCache(
+            endpoint.etag_cache, scrub=lambda body: scrub_body(body, redactor)
+        )
     return GitHubClient(config, endpoint.token, etag_cache=cache)
 
 
