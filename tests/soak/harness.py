@@ -188,7 +188,7 @@ summarizer:
   cache: data/02_intermediate/summarize_cache.sqlite
   concurrency: 8
   timeout_s: 5
-  max_retries: 10
+  max_retries: 15
   credentials: openai
 """
     credentials = f"""\
@@ -200,11 +200,11 @@ openai:
     parameters = """\
 ingest:
   fetch:              # small pages: many more requests to fail, pagination under faults
-    page_size: 3
-    thread_page_size: 3
+    page_size: 1
+    thread_page_size: 1
   client:
     timeout_s: 3
-    max_retries: 10
+    max_retries: 15
     backoff_base_s: 0.05
     backoff_max_s: 0.5
     secondary_limit_wait_s: 1
@@ -379,13 +379,24 @@ def _client_retries(project: Path) -> dict[str, int]:
 # ------------------------------------------------------------------------- soak
 
 
-def run_soak(settings: SoakSettings, workdir: Path) -> SoakResult:
-    """The reference run, the soak, and the comparison."""
-    with servers(0.0, settings.seed) as (github, llm):
+def reference_run(workdir: Path, timeout_s: float = 900.0) -> tuple[Path, float]:
+    """A project run once against fault-free servers, and how long it took."""
+    with servers(0.0, 0) as (github, llm):
         reference = copy_project(workdir / "reference", project_conf(github, llm))
-        reference_s = run_to_end(
-            reference, workdir / "reference.log", settings.run_timeout_s
-        )
+        seconds = run_to_end(reference, workdir / "reference.log", timeout_s)
+    return reference, seconds
+
+
+def run_soak(
+    settings: SoakSettings,
+    workdir: Path,
+    reference: tuple[Path, float] | None = None,
+) -> SoakResult:
+    """The soak of a fresh project, compared with ``reference`` (run first when
+    not given: the reference does not depend on faults, kills or seeds)."""
+    reference_dir, reference_s = reference or reference_run(
+        workdir, settings.run_timeout_s
+    )
     with servers(settings.fault_rate, settings.seed) as (github, llm):
         soaked = copy_project(workdir / "soak", project_conf(github, llm))
         result = soak_runs(soaked, workdir / "soak.log", settings, reference_s)
@@ -398,7 +409,7 @@ def run_soak(settings: SoakSettings, workdir: Path) -> SoakResult:
         }
     result.reference_seconds = reference_s
     result.client_retries = _client_retries(soaked)
-    result.records_compared, result.differences = compare(reference, soaked)
+    result.records_compared, result.differences = compare(reference_dir, soaked)
     result.broken_files, result.leftover_files = damaged_files(soaked)
     return result
 
@@ -440,14 +451,16 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="update this markdown file")
     args = parser.parse_args()
     results = []
+    root = args.keep or Path(tempfile.mkdtemp(prefix="soak-"))
+    root.mkdir(parents=True, exist_ok=True)
+    reference = reference_run(root)
     for round_index in range(args.rounds):
         settings = SoakSettings(
             kills=args.kills, fault_rate=args.fault_rate, seed=args.seed + round_index
         )
-        workdir = args.keep or Path(tempfile.mkdtemp(prefix="soak-"))
-        workdir = workdir / f"round-{round_index}"
+        workdir = root / f"round-{round_index}"
         workdir.mkdir(parents=True, exist_ok=True)
-        result = run_soak(settings, workdir)
+        result = run_soak(settings, workdir, reference)
         print(json.dumps(asdict(result), indent=2))  # noqa: T201
         results.append(result)
         if not result.passed:
