@@ -20,3 +20,34 @@ def test_hook_preloads_only_for_thread_runner(monkeypatch) -> None:
     assert calls == []
     hook.before_pipeline_run({"runner": "<kedro.runner.ThreadRunner object>"})
     assert calls == [True]
+
+
+def test_report_hook_names_the_report_and_the_deciding_numbers(caplog) -> None:
+    import logging
+    from types import SimpleNamespace
+
+    from kedro.io import DataCatalog, MemoryDataset
+
+    metrics = {"location_near_f1": 0.25, "bertscore_f1": 0.5, "parse_failure_rate": 0.0}
+    evaluation = {
+        "gate": {"status": "approved"},
+        "models": {
+            "base": {"metrics": dict.fromkeys(metrics, 0.0)},
+            "candidate": {"metrics": metrics},
+        },
+    }
+    hook = hooks.ReportHooks()
+    catalog = DataCatalog({"evaluation_report": MemoryDataset()})
+    with caplog.at_level(logging.INFO, logger="prreview.hooks"):
+        hook.after_pipeline_run(catalog)  # nothing evaluated: nothing said
+        hook.after_node_run(SimpleNamespace(name="other_node"), {"x": 1})
+        hook.after_node_run(
+            SimpleNamespace(name="score_reviews_node"), {"evaluation": evaluation}
+        )
+        hook.after_pipeline_run(catalog)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line == (
+        "Evaluation report: evaluation_report; gate APPROVED; location_near_f1 base "
+        "0.000 -> candidate 0.250; bertscore_f1 base 0.000 -> candidate 0.500; "
+        "parse_failure_rate base 0.000 -> candidate 0.000"
+    )

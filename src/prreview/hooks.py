@@ -37,3 +37,40 @@ class PreloadHooks:
         if "ThreadRunner" in str(run_params.get("runner") or ""):
             logger.info("Loading transformers before the threads start")
             preload_lazy_modules()
+
+
+def evaluation_headline(evaluation: dict[str, Any]) -> str:
+    """One paragraph: the gate's decision and the numbers that decided it."""
+    models = evaluation["models"]
+    gate = evaluation["gate"]
+    parts = [f"gate {gate['status'].upper()}"]
+    for metric in ("location_near_f1", "bertscore_f1", "parse_failure_rate"):
+        base = models["base"]["metrics"][metric]
+        candidate = models["candidate"]["metrics"][metric]
+        parts.append(f"{metric} base {base:.3f} -> candidate {candidate:.3f}")
+    return "; ".join(parts)
+
+
+class ReportHooks:
+    """After a run that evaluated the adapter, say where the report is and what it
+    found, so the main job ends with its answer."""
+
+    def __init__(self) -> None:
+        self._evaluation: dict[str, Any] | None = None
+
+    @hook_impl
+    def after_node_run(self, node: Any, outputs: dict[str, Any]) -> None:
+        if "evaluation" in outputs and node.name == "score_reviews_node":
+            self._evaluation = outputs["evaluation"]
+
+    @hook_impl
+    def after_pipeline_run(self, catalog: Any) -> None:
+        evaluation, self._evaluation = self._evaluation, None
+        if evaluation is None:
+            return
+        report = "evaluation_report"
+        try:
+            path = getattr(catalog.get(report), "_filepath", None) or report
+        except Exception:  # noqa: BLE001 - the headline matters more than the path
+            path = report
+        logger.info("Evaluation report: %s; %s", path, evaluation_headline(evaluation))

@@ -20,6 +20,6 @@ CONFIG_LOADER_ARGS = {
     },
 }
 
-from prreview.hooks import PreloadHooks  # noqa: E402 - after the loader settings
+from prreview.hooks import PreloadHooks, ReportHooks  # noqa: E402 - after the loader settings
 
-HOOKS = (PreloadHooks(),)
+HOOKS = (PreloadHooks(), ReportHooks())
