@@ -14,6 +14,8 @@ from prreview.pipeline_registry import register_pipelines
 from prreview.runtime import run_async
 from prreview.settings import CONFIG_LOADER_ARGS
 from tests.conftest import ROOT
+from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN
+from tests.soak.leaks import find_leaks, planted_snapshot
 
 TOKEN = "ghp_PROJECTTESTTOKEN0123456789abcdefghi"
 
@@ -74,6 +76,35 @@ def test_prod_points_at_github_and_merges_parameters_softly(
         assert summarizer.concurrency == 32
 
 
+def test_every_prod_dataset_and_parameter_resolves(project_copy, monkeypatch) -> None:
+    """conf/prod as a user would run it, credentials stubbed: every dataset any
+    pipeline names is built, every ``params:`` input loads (validated by its node's
+    pydantic type), and nothing is fetched or started."""
+    credentials = f"github:\n  token: {TOKEN}\nopenai:\n  api_key: sk-stub\n"
+    project = project_copy(local_conf={"credentials.yml": credentials})
+    monkeypatch.chdir(project)
+    bootstrap_project(project)
+    pipelines = register_pipelines()
+    names = set().union(*(pipeline.datasets() for pipeline in pipelines.values()))
+    with KedroSession.create(project_path=project, env="prod") as session:
+        context = session.load_context()
+        catalog = context.catalog
+        configured = set(context.config_loader["catalog"])
+        for name in sorted(names):
+            if name.startswith("params:"):
+                assert catalog.load(name) is not None, name
+            elif name in configured:
+                assert catalog.get(name) is not None, name
+        evaluate = catalog.load("params:evaluate")
+        assert evaluate.bertscore == {
+            "model": "roberta-large",
+            "num_layers": None,
+            "batch_size": 64,
+        }
+        assert evaluate.gate.margins["location_near_f1"] == 0.01, "from base"
+        assert catalog.load("params:train").profile == "qlora_4bit"
+
+
 def test_a_real_session_runs_ingest_on_the_bundled_sample(
     project_copy, monkeypatch
 ) -> None:
@@ -103,13 +134,21 @@ def test_run_async_works_inside_a_running_event_loop() -> None:
 
 
 def test_default_pipeline_filters_incrementally(
-    project_copy, monkeypatch, bundled_model_dir
+    project_copy, monkeypatch, bundled_model_dir, tmp_path
 ) -> None:
     """The default pipeline in a real session with ThreadRunner (the bundled model
     summarizes; its folder is shared so it is materialized once); a rerun filters
     nothing new until asked to reprocess with ``filter_from``, and summarizes from
-    the cache."""
+    the cache. The sample carries planted secrets and the run a fake token and API
+    key: none of them may be in anything the run wrote (the leak audit)."""
+    snapshot = tmp_path / "planted_sample"
+    secrets = planted_snapshot(snapshot)
     summarizer = (
+        "github_api:\n"
+        "  type: prreview.datasets.GitHubAPIDataset\n"
+        f"  serve_snapshot: {snapshot}\n"
+        "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
+        "  credentials: github\n"
         "summarizer:\n"
         "  type: prreview.datasets.ChatBackendDataset\n"
         "  backend: local\n"
@@ -128,8 +167,15 @@ def test_default_pipeline_filters_incrementally(
         f"fim:\n  repositories:\n    - path: {ROOT}\n"
         "evaluate:\n  max_examples: 4\n  max_tokens: 48\n"
     )
+    credentials = (
+        f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
+    )
     project = project_copy(
-        local_conf={"catalog.yml": summarizer, "parameters.yml": repositories}
+        local_conf={
+            "catalog.yml": summarizer,
+            "parameters.yml": repositories,
+            "credentials.yml": credentials,
+        }
     )
     monkeypatch.chdir(project)
     bootstrap_project(project)
@@ -162,6 +208,10 @@ def test_default_pipeline_filters_incrementally(
     (promotion,) = (project / "data/06_models/adapter_promotion.json").glob("*/*")
     assert json.loads(promotion.read_text())["status"] == scored["gate"]["status"]
     assert (project / "data/08_reporting/evaluation_slices.png").stat().st_size
+    leaks = find_leaks(
+        project, [*secrets, FAKE_TOKEN, FAKE_API_KEY], skip=[project / "conf"]
+    )
+    assert leaks == [], "secrets in data/, the MLflow store, caches or reports"
     summarize_reports = project / "data/08_reporting/summarize_report.json"
     first_summaries = json.loads(
         (max(summarize_reports.iterdir()) / "summarize_report.json").read_text()
