@@ -549,3 +549,23 @@ def test_kedro_run_commits_in_a_project_copy(
     assert report["pull_requests"]["pull_requests_matched"] == 1
     splits = project / "data/05_model_input/commit_windows"
     assert {p.stem for p in splits.iterdir()} == {"train", "validation", "test"}
+
+
+def test_secrets_in_messages_and_patches_are_redacted_before_anything_is_kept(
+    tmp_path: Path,
+) -> None:
+    secret = "ghp_FAKEfake0123456789FAKEfake0123456789"
+    path = make_repo(tmp_path, "leaky")
+    commit(
+        path,
+        {"src/config.py": f'TOKEN = "{secret}"\n'},
+        f"Add the deploy token {secret}",
+        "2024-01-01T10:00:00+00:00",
+    )
+    history, summary = read_commit_history(params(path))
+    (rows,) = history.values()
+    assert secret not in json.dumps(rows)
+    assert "<KEY>" in rows[0]["message"]
+    assert "<KEY>" in rows[0]["files"][0]["patch"]
+    # the subject, the whole message and the patch line each held it
+    assert summary["redactions"]["github_token"] == 3

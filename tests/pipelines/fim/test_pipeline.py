@@ -211,3 +211,13 @@ def test_kedro_run_fim_in_a_project_copy(
     }
     reports = list((project / "data/08_reporting/fim_report.json").iterdir())
     assert len(reports) == 1, "versioned"
+
+
+def test_file_text_is_redacted_before_examples_are_cut(tmp_path: Path) -> None:
+    secret = "AKIAIOSFODNN7EXAMPLE"
+    path = make_repo(tmp_path, "leaky")
+    commit(path, {"src/app.py": GOOD + f'\nKEY_ID = "{secret}"\n'}, "feat: app")
+    files, summary = collect_fim_files(params(path))
+    (file,) = files
+    assert secret not in json.dumps(file) and "<KEY>" in file["text"]
+    assert summary["counts"]["redacted:aws_access_key_id"] == 1

@@ -29,6 +29,7 @@ from prreview.code.identifiers import (
     diff_definitions,
     language_for_path,
 )
+from prreview.curate.redact import Redactor, redact_records
 from prreview.diffs.noise import NoiseRules, path_noise_reason
 from prreview.partitions import Partitions, Rows, latest_records, partition_rows
 from prreview.schemas import LinkedIssue, PullRequest, SFTRecord
@@ -367,8 +368,12 @@ def unique_repositories(
 def read_commit_history(
     commits_params: CommitsParams,
 ) -> tuple[dict[str, Rows], dict[str, Any]]:
-    """Every commit of each configured repository (per repository), and a summary."""
+    """Every commit of each configured repository (per repository), and a summary.
+    Messages and patches are redacted here, before anything is written: a secret
+    ever committed to a repository stays in its history."""
     history: dict[str, Rows] = {}
+    redactor = Redactor()
+    redactions: Counter[str] = Counter()
     repositories: list[dict[str, Any]] = []
     options = commits_params.history
     for spec in unique_repositories(commits_params.repositories):
@@ -393,9 +398,14 @@ def read_commit_history(
             logger.warning("Skipping repository %s: %s", spec.path, error)
             repositories.append({**entry, "status": "skipped", "reason": str(error)})
             continue
-        rows = [
-            {"repo": spec.display_name, **commit.as_dict()} for commit in result.commits
-        ]
+        rows, found = redact_records(
+            [
+                {"repo": spec.display_name, **commit.as_dict()}
+                for commit in result.commits
+            ],
+            redactor,
+        )
+        redactions.update(found)
         history[spec.partition] = rows
         repositories.append(
             {
@@ -415,6 +425,7 @@ def read_commit_history(
         "empty": sum(r["status"] == "empty" for r in repositories),
         "skipped": sum(r["status"] == "skipped" for r in repositories),
         "commits": sum(len(rows) for rows in history.values()),
+        "redactions": dict(sorted(redactions.items())),
     }
     logger.info(
         "History: %d repositories configured, %d read, %d empty, %d skipped; "

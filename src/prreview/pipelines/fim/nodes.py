@@ -26,6 +26,7 @@ from prreview.code.history import (
     head_files,
     iter_commits,
 )
+from prreview.curate.redact import Redactor, redact_records
 from prreview.curate.tokens import text_tokens
 from prreview.diffs.noise import language_of
 from prreview.partitions import Rows
@@ -184,6 +185,9 @@ def collect_fim_files(fim_params: FimParams) -> tuple[Rows, dict[str, Any]]:
             continue
         rows += found
         repositories.append(entry)
+    # redacted before examples are cut from them, so spans fit the redacted text
+    rows, redactions = redact_records(rows, Redactor())
+    counts.update({f"redacted:{kind}": n for kind, n in redactions.items()})
     counts["files_kept"] = len(rows)
     logger.info(
         "FIM files: %d in, %d kept; skipped: %s",
