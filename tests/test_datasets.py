@@ -160,3 +160,8 @@ def test_text_folder_dataset(tmp_path) -> None:
     (tmp_path / "c.jsonl").write_text("{}")
     both = TextFolderDataset(str(tmp_path), suffix=[".md", ".jsonl"]).load()
     assert both == {"a__b.md": "# A", "c.jsonl": "{}"}
+
+
+def test_text_folder_dataset_drops_a_utf8_byte_order_mark(tmp_path) -> None:
+    (tmp_path / "log.json").write_text("[]", encoding="utf-8-sig")
+    assert TextFolderDataset(str(tmp_path), suffix=".json").load() == {"log": "[]"}

@@ -405,7 +405,7 @@ class TextFolderDataset(AbstractDataset[None, dict[str, str]]):
         if not self._path.is_dir():
             return {}
         return {
-            self._key(file): file.read_text(encoding="utf-8")
+            self._key(file): file.read_text(encoding="utf-8-sig")  # BOM allowed
             for file in sorted(self._path.iterdir())
             if file.is_file() and file.name.endswith(tuple(self._suffixes))
         }

@@ -425,6 +425,41 @@ def test_shallow_clone(built: Built, tmp_path: Path) -> None:
     )
 
 
+def test_a_shallow_root_has_no_fabricated_file_changes(
+    built: Built, tmp_path: Path
+) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{built.repo}", str(clone))
+    result = read_history(clone)
+    (root,) = result.commits
+    assert root.files == ()  # not every file of the tree "added"
+    assert result.counts["shallow_root_diff_unknown"] == 1
+
+
+def test_a_detached_head_without_branches_is_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    commit(repo, {"app.py": "print('hi')\n"}, "Add app")
+    head = commit(repo, {"app.py": "print('bye')\n"}, "Change app")
+    git(repo, "checkout", "-q", "--detach")
+    git(repo, "branch", "-q", "-D", "main")
+    result = read_history(repo)
+    assert [c.subject for c in result.commits] == ["Change app", "Add app"]
+    assert result.commits[0].sha == head and result.commits[0].branches == ()
+
+
+def test_a_folder_inside_a_repository_is_not_one(tmp_path: Path) -> None:
+    project = make_repo(tmp_path, "project")
+    commit(project, {"README.md": "# project\n"}, "Start project")
+    folder = project / "data" / "widgets"
+    folder.mkdir(parents=True)
+    for call in (read_history, head_files, BlobReader):
+        with pytest.raises(GitHistoryError, match="widgets: not a git repository"):
+            call(folder)
+    bare = tmp_path / "bare.git"  # a bare repository is its own top
+    git(tmp_path, "clone", "-q", "--bare", str(project), str(bare))
+    assert [c.subject for c in read_history(bare).commits] == ["Start project"]
+
+
 def test_blob_reader(built: Built) -> None:
     shas = built.shas
     with BlobReader(built.repo) as blobs:

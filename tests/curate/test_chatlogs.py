@@ -110,3 +110,29 @@ def test_mixed_shapes_in_one_file_are_counted_not_crashed() -> None:
     result = conversations_to_records(conversations)
     assert len(result.records) == 1
     assert result.counts["conversation_malformed"] == 1
+
+
+def test_a_claude_message_with_only_blank_text_is_an_empty_turn() -> None:
+    blank = {"sender": "human", "text": "", "content": [{"type": "text", "text": " "}]}
+    image = {"sender": "human", "text": "", "content": [{"type": "image"}]}
+    result = conversations_to_records([{"chat_messages": [blank, image]}])
+    assert result.counts["turn_empty"] == 1
+    assert result.counts["turn_non_text"] == 1
+
+
+def test_a_bad_jsonl_record_is_reported_at_its_line(tmp_path: Path) -> None:
+    good = '{"messages": [{"role": "user", "content": "a"}]}'
+    path = tmp_path / "log.jsonl"
+    path.write_text(f'{good}\n\n{{"messages": [\n{good}\n')
+    with pytest.raises(ChatLogFormatError, match=r"log\.jsonl: .*: line 3 column"):
+        load_chatlog(path)
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "log.json"
+    path.write_text(
+        '[{"conversations": [{"from": "human", "value": "hi"},'
+        ' {"from": "gpt", "value": "hello"}]}]',
+        encoding="utf-8-sig",
+    )
+    assert len(load_chatlog(path).records) == 1

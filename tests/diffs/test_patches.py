@@ -72,3 +72,35 @@ def test_malformed_diff_raises_the_module_error() -> None:
     broken = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n-a\n"
     with pytest.raises(DiffParseError):
         split_diff(broken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!DOCTYPE html>\n<html><body>Unicorn!</body></html>\n",
+        "--- a.py.orig\n+++ a.py\n@@ -1 +1 @@\n-a\n+b\n",  # diff -u, not git diff
+    ],
+)
+def test_text_without_a_git_diff_section_is_refused(text: str) -> None:
+    with pytest.raises(DiffParseError, match="no 'diff --git' section"):
+        split_diff(text)
+
+
+@pytest.mark.parametrize(
+    ("hunks", "problem"),
+    [
+        ("@@ -1,2 +1,2\n a\n-b\n+c\n", "not a hunk header"),
+        ("@@ -1 +1 @@\n-a\n+b\n+c\n", "longer than its header"),
+    ],
+)
+def test_a_malformed_hunk_names_its_file(hunks: str, problem: str) -> None:
+    diff = GIT_DIFF + "diff --git a/lib/x.py b/lib/x.py\n--- a/lib/x.py\n"
+    with pytest.raises(DiffParseError, match=f"^lib/x.py: line .*{problem}"):
+        split_diff(diff + "+++ b/lib/x.py\n" + hunks)
+
+
+def test_a_diff_saved_with_crlf_line_ends_reads_as_git_wrote_it() -> None:
+    lf = GIT_DIFF.replace("\r\n", "\n")
+    files = split_diff(lf.replace("\n", "\r\n"))
+    assert files == split_diff(lf)
+    assert [f.path for f in files][-2:] == ["new.txt", "nonl.txt"]

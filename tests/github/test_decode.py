@@ -230,6 +230,34 @@ def test_falls_back_to_rest_files_when_the_diff_was_too_large() -> None:
     assert [f.binary for f in diff.files] == [False, True]
 
 
+def test_a_file_without_patch_is_binary_only_when_no_line_changed() -> None:
+    files = {
+        "5": [
+            # GitHub leaves out the patch of a text diff too large to show, too.
+            {"filename": "dump.sql", "status": "added", "additions": 48210},
+            {"filename": "logo.png", "status": "modified", "changes": 0},
+        ]
+    }
+    decoded = decode_repository(raw(pull(), diffs={}, files=files), 1)
+    (diff,) = decoded.pull_diffs
+    assert [(f.path, f.binary, f.patch) for f in diff.files] == [
+        ("dump.sql", False, None),
+        ("logo.png", True, None),
+    ]
+
+
+def test_string_flags_are_read_as_booleans_not_by_truthiness() -> None:
+    node = pull()
+    node["merged"] = "false"
+    thread = node["reviewThreads"]["nodes"][0]
+    thread["isResolved"] = "false"
+    thread["comments"]["nodes"][0]["outdated"] = "true"
+    decoded = decode_repository(raw(node), 1)
+    assert decoded.pull_requests[0].merged is False
+    first = decoded.review_comments[0]
+    assert first.thread_resolved is False and first.outdated is True
+
+
 @pytest.mark.parametrize(
     "breakage",
     [
@@ -263,6 +291,14 @@ def test_a_malformed_diff_skips_only_its_pull_request() -> None:
     )
     assert [p.number for p in decoded.pull_requests] == [5]
     assert decoded.skipped[0]["reason"] == "DiffParseError"
+
+
+def test_a_null_pull_request_is_skipped_with_a_reason() -> None:
+    decoded = decode_repository(raw(pull(5)) | {"pull_requests": [None, pull(5)]}, 1)
+    assert [p.number for p in decoded.pull_requests] == [5]
+    (skipped,) = decoded.skipped
+    assert skipped["reason"] == "malformed_pull_request"
+    assert skipped["pr_number"] is None
 
 
 def test_decoding_does_not_mutate_the_raw_payload() -> None:

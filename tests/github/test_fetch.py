@@ -14,8 +14,14 @@ from prreview.github.client import ClientConfig, GitHubClient
 from prreview.github.decode import decode_repository
 from prreview.github.discover import DiscoveryOptions, discover, search_queries
 from prreview.github.errors import PayloadError, RepositoryUnavailable
-from prreview.github.fetch import FetchOptions, fetch_repository, split_full_name
+from prreview.github.fetch import (
+    FetchOptions,
+    RepositoryFetch,
+    fetch_repository,
+    split_full_name,
+)
 from prreview.github.server import ServerConfig, serve_in_thread
+from prreview.schemas import RecordError
 from tests.github.scripted import ScriptedServer, ok
 from tests.github.test_decode import DIFF, pull
 
@@ -239,6 +245,33 @@ def test_null_and_numberless_pull_request_nodes_are_skipped_and_reported() -> No
     fetched = scripted_fetch(answer)
     assert fetched.pull_requests == []
     assert [s["reason"] for s in fetched.skipped] == ["malformed_pull_request"] * 2
+
+
+def test_a_pull_request_with_null_review_threads_is_skipped_and_reported() -> None:
+    node = pull(5)
+    node["reviewThreads"] = None  # what GitHub sends after a partial error
+    answer = graphql_answer(
+        {
+            "repository": {
+                "nameWithOwner": "o/r",
+                "pullRequests": {
+                    "nodes": [node],
+                    "pageInfo": {"hasNextPage": False, "endCursor": None},
+                },
+            }
+        },
+        [{"type": "SERVICE_UNAVAILABLE", "message": "timeout"}],
+    )
+    fetched = scripted_fetch(answer)
+    assert fetched.pull_requests == [] and fetched.diffs == {}
+    assert [s["reason"] for s in fetched.skipped] == ["malformed_pull_request"]
+
+
+def test_a_raw_partition_without_a_required_key_names_the_repository() -> None:
+    partition = RepositoryFetch("o/r", "o/r").to_json()
+    del partition["diffs"]
+    with pytest.raises(RecordError, match="raw partition of o/r lacks 'diffs'"):
+        RepositoryFetch.from_json(partition)
 
 
 @pytest.mark.parametrize("bad", ["noslash", "a/b/c", "/x", "x/"])

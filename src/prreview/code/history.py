@@ -161,7 +161,7 @@ class HistoryResult:
     """Every commit read, plus what was skipped or repaired, by reason.
 
     In a shallow clone the oldest commits list no parents (git grafts them);
-    ``shallow_roots`` names those commits.
+    ``shallow_roots`` names those commits, which are read without file changes.
     """
 
     repo_path: str
@@ -249,7 +249,16 @@ def _open_repo(repo_path: str | Path) -> _Repo:
     )  # fmt: skip
     if out is None:
         raise GitHistoryError(f"{path}: not a git repository")
-    git_dir, shallow = out.decode("utf-8", "replace").splitlines()[:2]
+    git_dir, shallow = os.fsdecode(out).splitlines()[:2]
+    # git also answers from any folder inside a repository (an empty folder a failed
+    # clone left in a project under git): only the top itself is this repository.
+    # A bare repository (or its git folder) has no top: it is its git folder.
+    top = _run(git, path, "rev-parse", "--show-toplevel", check=False)
+    root = Path(os.fsdecode(top).rstrip("\n") if top and top.strip() else git_dir)
+    if not os.path.samefile(root, path):
+        raise GitHistoryError(
+            f"{path}: not a git repository (it is a folder inside {root})"
+        )
     return _Repo(git, path, Path(git_dir), shallow.strip() == "true")
 
 
@@ -489,6 +498,7 @@ def _cap(hunks: bytes, max_bytes: int) -> tuple[bytes, bool]:
 class _Options:
     include_patches: bool
     max_patch_bytes: int
+    shallow_roots: frozenset[str] = frozenset()
 
 
 def _file_changes(
@@ -566,6 +576,13 @@ def _commit(
     subject = subject_b.decode("utf-8", "replace")
     is_merge, merge_kind, pr_number = _merge_details(subject, parents)
     branches, tags = containing.of(sha)
+    if sha in options.shallow_roots:
+        # Its parents were grafted away, so git diffs it against the empty tree and
+        # every file it holds would read as added by it.
+        counts["shallow_root_diff_unknown"] += 1
+        files: tuple[FileChange, ...] = ()
+    else:
+        files = _file_changes(diff, options, counts)
     return Commit(
         sha=sha,
         parents=parents,
@@ -580,7 +597,7 @@ def _commit(
         is_merge=is_merge,
         merge_kind=merge_kind,
         pr_number=pr_number,
-        files=_file_changes(diff, options, counts),
+        files=files,
     )
 
 
@@ -628,6 +645,15 @@ def _has_branches(repo: _Repo) -> bool:
     return bool(out and out.strip())
 
 
+def _has_head(repo: _Repo) -> bool:
+    """HEAD names a commit (not an unborn branch)."""
+    out = _run(
+        repo.git, repo.path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}",
+        check=False,
+    )  # fmt: skip
+    return out is not None
+
+
 def iter_commits(
     repo_path: str | Path,
     *,
@@ -641,7 +667,8 @@ def iter_commits(
 ) -> Iterator[Commit]:
     """Stream commits newest first from one ``git log`` process.
 
-    ``refs=None`` reads every local branch. ``counts`` (if given) is updated in
+    ``refs=None`` reads every local branch, or ``HEAD`` when there is none (a CI
+    checkout: a detached HEAD, no branch). ``counts`` (if given) is updated in
     place with skips and repairs by reason. ``with_refs=False`` skips computing the
     branches and tags that contain each commit.
     """
@@ -650,10 +677,15 @@ def iter_commits(
     if refs is not None:
         _check_refs(repo, refs)
     elif not _has_branches(repo):
-        logger.info("%s has no commits on any branch", repo.path)
-        return
+        if not _has_head(repo):
+            logger.info("%s has no commits on any branch", repo.path)
+            return
+        logger.info("%s has no branch; reading its detached HEAD", repo.path)
+        refs = ["HEAD"]
     containing = _containment(repo, counts) if with_refs else _Containment([], {})
-    options = _Options(include_patches, max_patch_bytes)
+    options = _Options(
+        include_patches, max_patch_bytes, frozenset(_shallow_roots(repo))
+    )
     args = _log_args(refs, max_commits, include_patches, since)
     with tempfile.TemporaryFile() as stderr:  # a file: a chatty git never blocks
         process = subprocess.Popen(
@@ -694,9 +726,12 @@ def read_history(
     since: str | datetime | None = None,
     with_refs: bool = True,
 ) -> HistoryResult:
-    """Every commit of ``refs`` (default: all local branches), newest first.
+    """Every commit of ``refs`` (default: all local branches, or ``HEAD`` when
+    there is none), newest first.
 
-    An empty repository gives an empty result; a shallow clone works and says so.
+    An empty repository gives an empty result; a shallow clone works and says so,
+    and its shallow roots have no file changes (their parents are not there to
+    diff against), counted as ``shallow_root_diff_unknown``.
     Raises :class:`GitHistoryError` for a missing path, a non-repository, a missing
     git or an unknown ref.
     """

@@ -88,7 +88,7 @@ def read_chatlog_file(path: Path) -> list[Any]:
     """The conversation objects of a ``.json`` (a list, or one object) or
     ``.jsonl`` file; :class:`ChatLogFormatError` naming the file if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is allowed
     except UnicodeDecodeError as error:
         raise ChatLogFormatError(f"{path}: not valid JSON/JSONL: {error}") from error
     return parse_chatlog_text(str(path), text)
@@ -97,13 +97,22 @@ def read_chatlog_file(path: Path) -> list[Any]:
 def parse_chatlog_text(name: str, text: str) -> list[Any]:
     """The conversation objects in the text of an export called ``name`` (JSON
     Lines when it ends with ``.jsonl``); the error names it."""
+    if name.endswith(".jsonl"):
+        records = []
+        # Split on "\n" only, as editors number lines: str.splitlines would also
+        # break a record at a raw U+2028 inside one of its strings.
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue  # blank lines are allowed between records
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise ChatLogFormatError(
+                    f"{name}: not valid JSON/JSONL: {error.msg}: "
+                    f"line {number} column {error.colno}"
+                ) from error
+        return records
     try:
-        if name.endswith(".jsonl"):
-            return [
-                json.loads(line)
-                for line in text.splitlines()
-                if line.strip()  # blank lines are allowed between records
-            ]
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ChatLogFormatError(f"{name}: not valid JSON/JSONL: {error}") from error
@@ -152,7 +161,10 @@ def _claude_turns(
                 if isinstance(block, Mapping) and block.get("type") == "text"
             ]
             counts["turn_non_text_block"] += len(blocks) - len(texts)
-            content: object = "\n\n".join(t for t in texts if t.strip()) or None
+            # Only blank text blocks: an empty turn; no text block: a non-text one.
+            content: object = (
+                "\n\n".join(t for t in texts if t.strip()) if texts else None
+            )
         else:
             content = message.get("text")
         yield _Turn(role, content)

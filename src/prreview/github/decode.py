@@ -105,10 +105,10 @@ def _review_comments(
                     author_association=node.get("authorAssociation") or "NONE",
                     in_reply_to_id=reply_to.get("databaseId"),
                     pull_request_review_id=review.get("databaseId"),
-                    outdated=bool(
-                        node.get("outdated", thread.get("isOutdated", False))
-                    ),
-                    thread_resolved=bool(thread.get("isResolved", False)),
+                    # Raw flags: the schema reads "false" as False (bool() would
+                    # not) and refuses garbage; null stays False.
+                    outdated=node.get("outdated", thread.get("isOutdated")) or False,
+                    thread_resolved=thread.get("isResolved") or False,
                     created_at=node["createdAt"],
                     updated_at=node.get("updatedAt"),
                     iteration=iteration,
@@ -127,7 +127,7 @@ def _pull_request(
         title=pull["title"],
         body=pull.get("body") or "",
         state=str(pull["state"]).lower(),
-        merged=bool(pull["merged"]),
+        merged=pull["merged"],  # validated by the schema: "false" is False
         merged_at=pull.get("mergedAt"),
         created_at=pull["createdAt"],
         updated_at=pull["updatedAt"],
@@ -231,18 +231,25 @@ def _linked_issues(
 
 
 def _files_from_rest(files: list[dict[str, Any]]) -> list[FilePatch]:
-    return [
-        FilePatch(
-            path=item["filename"],
-            previous_path=item.get("previous_filename"),
-            status=item.get("status", "modified"),
-            additions=int(item.get("additions") or 0),
-            deletions=int(item.get("deletions") or 0),
-            binary="patch" not in item,
-            patch=item.get("patch"),
+    """GitHub leaves out ``patch`` for binary files and for text diffs too large to
+    show; only a binary one changed no lines."""
+    patches = []
+    for item in files:
+        additions = int(item.get("additions") or 0)
+        deletions = int(item.get("deletions") or 0)
+        changed = int(item.get("changes") or 0) or additions + deletions
+        patches.append(
+            FilePatch(
+                path=item["filename"],
+                previous_path=item.get("previous_filename"),
+                status=item.get("status", "modified"),
+                additions=additions,
+                deletions=deletions,
+                binary="patch" not in item and not changed,
+                patch=item.get("patch"),
+            )
         )
-        for item in files
-    ]
+    return patches
 
 
 def _pull_diff(
@@ -280,6 +287,17 @@ def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
     repo = fetched.canonical_name
     decoded = DecodedRepository()
     for pull in fetched.pull_requests:
+        if not isinstance(pull, dict):
+            logger.warning("%s: skipped a malformed pull request: %r", repo, pull)
+            decoded.skipped.append(
+                {
+                    "repo": repo,
+                    "pr_number": None,
+                    "reason": "malformed_pull_request",
+                    "message": f"not a pull request object: {pull!r}"[:200],
+                }
+            )
+            continue
         number = pull.get("number")
         try:
             comments = _review_comments(repo, pull, iteration)

@@ -15,8 +15,12 @@ from typing import Any
 from prreview.github.client import GitHubClient
 from prreview.github.errors import DiffTooLarge, PayloadError, RepositoryUnavailable
 from prreview.github.queries import PULL_REQUESTS_PAGE, REVIEW_THREADS_PAGE
+from prreview.schemas import RecordError
 
 logger = logging.getLogger(__name__)
+
+# The keys of a raw partition that RepositoryFetch.to_json always writes.
+_RAW_KEYS = ("requested_name", "canonical_name", "pull_requests", "diffs", "files")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,15 @@ class RepositoryFetch:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RepositoryFetch:
+        """Read back a raw partition; :class:`RecordError` naming the repository
+        when a key :meth:`to_json` always writes is missing."""
+        missing = [key for key in _RAW_KEYS if key not in data]
+        if missing:
+            repo = data.get("canonical_name") or data.get("requested_name")
+            raise RecordError(
+                f"raw partition of {repo or 'an unnamed repository'} lacks "
+                f"{', '.join(map(repr, missing))}"
+            )
         return cls(
             requested_name=data["requested_name"],
             canonical_name=data["canonical_name"],
@@ -218,7 +231,13 @@ async def _take_page(
     updated first, so no later page can hold more.
     """
     for pull in nodes:
-        if pull is None or not isinstance(pull.get("number"), int):
+        # reviewThreads is null after a partial GraphQL error: the pull request's
+        # review comments are lost, so it is skipped like any malformed node.
+        if (
+            not isinstance(pull, dict)
+            or not isinstance(pull.get("number"), int)
+            or ("reviewThreads" in pull and pull["reviewThreads"] is None)
+        ):
             result.skipped.append(
                 {"reason": "malformed_pull_request", "node": repr(pull)[:200]}
             )
@@ -230,7 +249,7 @@ async def _take_page(
             continue
         if len(result.pull_requests) >= options.max_prs_per_repo:
             break
-        if pull.get("reviewThreads", {}).get("pageInfo", {}).get("hasNextPage"):
+        if ((pull.get("reviewThreads") or {}).get("pageInfo") or {}).get("hasNextPage"):
             await _remaining_threads(client, owner, name, pull, options)
         await _complete_connections(client, owner, name, pull, result)
         result.pull_requests.append(pull)
