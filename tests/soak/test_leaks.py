@@ -70,3 +70,19 @@ def test_an_ingest_of_planted_secrets_keeps_none_of_them(
         project, [*secrets, FAKE_TOKEN, FAKE_API_KEY], skip=[project / "conf"]
     )
     assert leaks == []
+
+
+def test_planted_secrets_are_fresh_and_each_one_is_redactable() -> None:
+    from prreview.curate.redact import Redactor
+    from tests.conftest import ROOT
+    from tests.soak.leaks import planted_cases
+
+    cases = planted_cases()
+    assert len({case["kind"] for case in cases}) >= 8
+    redactor = Redactor()
+    for case in cases:
+        first_line = case["secret"].split("\n")[0]
+        assert first_line not in redactor.redact(case["text"]).text, case["kind"]
+    corpus = (ROOT / "tests/curate/redaction_corpus/planted.jsonl").read_text()
+    assert not any(case["secret"] in corpus for case in cases), "not the corpus's"
+    assert planted_cases() == cases, "the same for the same seed"
