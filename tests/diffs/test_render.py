@@ -77,6 +77,52 @@ def test_file_headers(fields: dict, header: str) -> None:
     assert render_patch(file_patch(**fields)).startswith(header + "\n@@ ")
 
 
+@pytest.mark.parametrize(
+    ("fields", "header"),
+    [
+        ({"path": "a\nb.py"}, '--- "a/a\\nb.py"\n+++ "b/a\\nb.py"'),
+        ({"path": 'say "hi".py'}, '--- "a/say \\"hi\\".py"\n+++ "b/say \\"hi\\".py"'),
+        ({"path": "C:\\x.py"}, '--- "a/C:\\\\x.py"\n+++ "b/C:\\\\x.py"'),
+        (
+            {"path": "t\tab\x01\x7f"},
+            '--- "a/t\\tab\\001\\177"\n+++ "b/t\\tab\\001\\177"',
+        ),
+        (
+            {"path": "p\u2028.py"},
+            '--- "a/p\\342\\200\\250.py"\n+++ "b/p\\342\\200\\250.py"',
+        ),
+        ({"path": "caf\u00e9 x.py"}, "--- a/caf\u00e9 x.py\n+++ b/caf\u00e9 x.py"),
+        (
+            {"path": "x\n@@ -1 +1 @@", "status": "added"},
+            '--- /dev/null\n+++ "b/x\\n@@ -1 +1 @@"',
+        ),
+        (
+            {"path": "new.py", "previous_path": "old\n.py", "status": "renamed"},
+            '--- "a/old\\n.py"\n+++ b/new.py',
+        ),
+    ],
+    ids=[
+        "newline",
+        "quote",
+        "backslash",
+        "controls",
+        "line-separator",
+        "unicode",
+        "hunk-header-lookalike",
+        "renamed",
+    ],
+)
+def test_header_paths_are_quoted_as_git_does(fields: dict, header: str) -> None:
+    """A path with a line break, a quote, a backslash or a control character is
+    written in double quotes with C-style escapes, so the header stays two lines
+    and unrender_patch reads the patch back."""
+    file = file_patch(**fields)
+    rendered = render_patch(file)
+    assert rendered.startswith(header + "\n@@ ")
+    assert len(rendered.splitlines()) == len(render_patch(file_patch()).splitlines())
+    assert unrender_patch(rendered) == file.patch
+
+
 def test_headerless_binary_and_empty_patches() -> None:
     assert render_patch(file_patch(), header=False).startswith("@@ -8,4")
     binary = file_patch(None, binary=True)
@@ -323,6 +369,7 @@ def test_unrender_patch_of_a_file_without_a_patch_is_empty() -> None:
     [
         "Looks good to me.",
         "--- a/x.py\n+++ b/x.py\nnot a patch",
+        '--- "a/x\n+++ "b/x"\n@@ -1 +1 @@\n1 -a',  # an unclosed quoted path
         "@@ -1 +1 @@\n-a\n+b",  # a patch, but without labels
         "@@ -1,2 +1,2 @@\n1  a\nL2 -b\n2 +c",  # one label misaligned
     ],

@@ -22,6 +22,7 @@ from prreview.github.errors import (
     BadCredentials,
     DiffTooLarge,
     GitHubError,
+    PayloadError,
     RateLimitWaitTooLong,
     RepositoryUnavailable,
 )
@@ -310,6 +311,38 @@ def test_paginate_rejects_a_page_that_is_not_a_list() -> None:
 
     with pytest.raises(GitHubError, match="expected a list"):
         run_with_client(collect, lambda s: s.script("GET", "/items", ok({"a": 1})))
+
+
+@pytest.mark.parametrize(
+    ("page", "match"),
+    [
+        ([{"full_name": "o/r"}], "expected an object with 'items'"),
+        (7, "expected an object with 'items'"),
+        (None, "expected an object with 'items'"),
+        ({"items": {"a": 1}}, "expected a list"),
+        ({"total_count": 0}, "expected a list"),
+    ],
+    ids=["list", "number", "null", "items-not-list", "items-missing"],
+)
+def test_paginate_with_an_items_key_rejects_a_page_of_another_shape(
+    page: Any, match: str
+) -> None:
+    """A search page that is a bare list once raised AttributeError (page.get),
+    which discovery does not catch; it is a malformed payload."""
+
+    async def collect(server: ScriptedServer, client: GitHubClient) -> list[Any]:
+        return [
+            item
+            async for item in client.paginate(
+                "/search/repositories", kind="search", items_key="items"
+            )
+        ]
+
+    with pytest.raises(PayloadError, match=match) as raised:
+        run_with_client(
+            collect, lambda s: s.script("GET", "/search/repositories", ok(page))
+        )
+    assert raised.value.error_type == "malformed_payload"
 
 
 def test_conditional_requests_use_the_etag_cache(tmp_path) -> None:

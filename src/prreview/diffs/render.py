@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -120,6 +121,9 @@ def render_hunks(hunks: Sequence[Hunk]) -> str:
 
 
 _LABEL = re.compile(r"( *)(L?[0-9]+) ")
+# A header path: /dev/null, one quoted string as git writes it, or a plain path.
+_HEADER_PATH = r'(?:/dev/null|"(?:[^"\\\n]|\\[^\n])*"|[^"\n].*)'
+_HEADER = re.compile(rf"--- {_HEADER_PATH}\n\+\+\+ {_HEADER_PATH}")
 _NO_PATCH = ("Binary file, no patch", "No textual change")
 
 
@@ -130,8 +134,8 @@ def unrender_patch(rendered: str) -> str:
     Empty for a binary or unchanged file. Raises :class:`CommentFormatError` on text
     that is not a rendered patch."""
     lines = rendered.split("\n")
-    if len(lines) >= 2 and lines[0].startswith("--- ") and lines[1].startswith("+++ "):
-        lines = lines[2:]
+    if _HEADER.fullmatch("\n".join(lines[:2])):
+        lines = lines[2:]  # a quoted path holds no line break: always two lines
     if not lines or lines in ([""], *([text] for text in _NO_PATCH)):
         return ""
     width = None
@@ -150,15 +154,55 @@ def unrender_patch(rendered: str) -> str:
     return "\n".join(patch)
 
 
+# Characters git's C-style quoting names; others that need quoting go as octal bytes.
+_C_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\v": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+
+
+def _needs_quoting(char: str) -> bool:
+    """A quote, a backslash, a control character or a line separator: anything
+    that would make a header ambiguous or split it (``str.splitlines`` too)."""
+    return char in _C_ESCAPES or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def _quote(char: str) -> str:
+    if char in _C_ESCAPES:
+        return _C_ESCAPES[char]
+    if not _needs_quoting(char):
+        return char
+    return "".join(f"\\{byte:03o}" for byte in char.encode("utf-8", "surrogatepass"))
+
+
+def _header_path(prefix: str, path: str) -> str:
+    """``prefix + path`` as git writes it in a ``---``/``+++`` header: as is, or in
+    double quotes with C-style escapes when it holds a character that needs them
+    (``"a/a\\nb.py"`` for a path with a line break), so the header stays one line."""
+    name = prefix + path
+    if not any(map(_needs_quoting, name)):
+        return name
+    return '"' + "".join(map(_quote, name)) + '"'
+
+
 def render_patch(file: FilePatch, *, header: bool = True) -> str:
     """A file's patch for a prompt (``---``/``+++`` header, then labelled hunks).
 
+    The header quotes a path the way git does when it holds a line break, a quote,
+    a backslash or another control character, so the header is always two lines.
     Raises :class:`~prreview.diffs.hunks.HunkParseError` on a malformed patch.
     """
-    old = f"a/{file.previous_path or file.path}"
+    old = _header_path("a/", file.previous_path or file.path)
     if file.status == "added":
         old = "/dev/null"
-    new = "/dev/null" if file.status == "removed" else f"b/{file.path}"
+    new = "/dev/null" if file.status == "removed" else _header_path("b/", file.path)
     lines = [f"--- {old}", f"+++ {new}"] if header else []
     if file.binary or not file.patch:
         lines.append("Binary file, no patch" if file.binary else "No textual change")

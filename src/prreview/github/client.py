@@ -300,6 +300,12 @@ class GitHubClient:
                 parse=_decode_json,
             )
             page = response.json()
+            if items_key and not isinstance(page, dict):
+                raise PayloadError(
+                    f"expected an object with {items_key!r} from {endpoint_of(url)}",
+                    endpoint=endpoint_of(url),
+                    error_type="malformed_payload",
+                )
             items = page.get(items_key) if items_key else page
             if not isinstance(items, list):
                 raise PayloadError(

@@ -47,11 +47,42 @@ class DecodedRepository:
     skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _author(node: dict[str, Any] | None) -> tuple[str | None, str]:
+def _object(value: Any, what: str) -> dict[str, Any] | None:
+    """``value`` as a JSON object, None for null; TypeError for any other shape."""
+    if value is None or isinstance(value, dict):
+        return value
+    raise TypeError(f"{what} is not an object: {type(value).__name__}")
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    """``value`` as a JSON array, [] for null; TypeError for any other shape."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise TypeError(f"{what} is not a list: {type(value).__name__}")
+
+
+def _count(value: Any, what: str) -> int:
+    """A line or file count: a finite whole number, 0 for null; ValueError for
+    anything else ("1.2k", 1.5, Infinity, true), as ``int()`` would raise for most."""
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # finite: inf and nan are not whole
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(f"{what} is not a count: {value!r}"[:200])
+
+
+def _author(node: Any) -> tuple[str | None, str]:
     """(hashed login, author type). A deleted account ("ghost") comes as null."""
+    node = _object(node, "author")
     if not node:
         return None, "Unknown"
     login = node.get("login")
+    if login is not None and not isinstance(login, str):
+        raise TypeError(f"author login is not a string: {login!r}"[:200])
     kind = node.get("__typename") or "User"
     if login and login.endswith("[bot]"):
         kind = "Bot"
@@ -60,13 +91,18 @@ def _author(node: dict[str, Any] | None) -> tuple[str | None, str]:
     return hash_login(login), kind
 
 
-def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _nodes(connection: Any) -> list[dict[str, Any]]:
+    """The non-null nodes of a GraphQL connection; TypeError when it, or one of
+    its nodes, is not an object (a REST-style list, say)."""
+    connection = _object(connection, "connection")
     if not connection:
         return []
-    return [node for node in connection.get("nodes") or [] if node is not None]
+    nodes = _list(connection.get("nodes"), "connection nodes")
+    return [node for node in nodes if _object(node, "node") is not None]
 
 
-def _oid(node: dict[str, Any] | None) -> str | None:
+def _oid(node: Any) -> str | None:
+    node = _object(node, "commit")
     return node.get("oid") if node else None
 
 
@@ -79,8 +115,8 @@ def _review_comments(
         start_side = thread.get("startDiffSide")
         for node in _nodes(thread.get("comments")):
             author, author_type = _author(node.get("author"))
-            reply_to = node.get("replyTo") or {}
-            review = node.get("pullRequestReview") or {}
+            reply_to = _object(node.get("replyTo"), "replyTo") or {}
+            review = _object(node.get("pullRequestReview"), "review") or {}
             comments.append(
                 ReviewComment(
                     id=node["databaseId"],
@@ -140,17 +176,17 @@ def _pull_request(
         author=author,
         author_type=author_type,
         author_association=pull.get("authorAssociation") or "NONE",
-        additions=int(pull.get("additions") or 0),
-        deletions=int(pull.get("deletions") or 0),
-        changed_files=int(pull.get("changedFiles") or 0),
+        additions=_count(pull.get("additions"), "additions"),
+        deletions=_count(pull.get("deletions"), "deletions"),
+        changed_files=_count(pull.get("changedFiles"), "changedFiles"),
         labels=[label["name"] for label in _nodes(pull.get("labels"))],
         linked_issues=[
             issue["number"] for issue in _nodes(pull.get("closingIssuesReferences"))
         ],
         commit_shas=[
-            node["commit"]["oid"]
+            commit["oid"]
             for node in _nodes(pull.get("commits"))
-            if node.get("commit")
+            if (commit := _object(node.get("commit"), "commit"))
         ],
         review_comment_count=comments,
         issue_comment_count=len(_nodes(pull.get("comments"))),
@@ -171,7 +207,7 @@ def _issue_comments(
                 item.get("author_association"),
                 item["created_at"],
             )
-            for item in rest
+            for item in map(_rest_item, _list(rest, "REST issue comments"))
         ]
     else:
         rows = [
@@ -200,8 +236,15 @@ def _issue_comments(
     ]
 
 
-def _rest_actor(user: dict[str, Any] | None) -> dict[str, Any] | None:
+def _rest_item(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise TypeError(f"REST item is not an object: {type(item).__name__}")
+    return item
+
+
+def _rest_actor(user: Any) -> dict[str, Any] | None:
     """A REST ``user`` object in the GraphQL actor shape ``_author`` reads."""
+    user = _object(user, "REST user")
     if not user:
         return None
     return {"login": user.get("login"), "__typename": user.get("type") or "User"}
@@ -230,14 +273,14 @@ def _linked_issues(
     return result
 
 
-def _files_from_rest(files: list[dict[str, Any]]) -> list[FilePatch]:
+def _files_from_rest(files: Any) -> list[FilePatch]:
     """GitHub leaves out ``patch`` for binary files and for text diffs too large to
     show; only a binary one changed no lines."""
     patches = []
-    for item in files:
-        additions = int(item.get("additions") or 0)
-        deletions = int(item.get("deletions") or 0)
-        changed = int(item.get("changes") or 0) or additions + deletions
+    for item in map(_rest_item, _list(files, "REST files")):
+        additions = _count(item.get("additions"), "additions")
+        deletions = _count(item.get("deletions"), "deletions")
+        changed = _count(item.get("changes"), "changes") or additions + deletions
         patches.append(
             FilePatch(
                 path=item["filename"],
@@ -258,6 +301,8 @@ def _pull_diff(
     number = pull["number"]
     if number in fetched.diffs:
         diff = fetched.diffs[number]
+        if not isinstance(diff, str):
+            raise TypeError(f"diff is not text: {type(diff).__name__}")
         return PullDiff(
             repo=repo,
             pr_number=number,
@@ -313,6 +358,10 @@ def decode_repository(raw: dict[str, Any], iteration: int) -> DecodedRepository:
             ValueError,
             ValidationError,
             DiffParseError,
+            # Last guard: a shape the helpers' checks still miss costs this pull
+            # request, never the repository.
+            AttributeError,
+            OverflowError,
         ) as error:
             reason = type(error).__name__
             logger.warning("%s#%s skipped: %s %s", repo, number, reason, error)
