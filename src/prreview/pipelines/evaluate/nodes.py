@@ -133,6 +133,21 @@ def _model_name(base_model: str) -> str:
     return base_model if is_hub_id(base_model) else Path(base_model).name
 
 
+def _backend(
+    base_model: str, adapter: str | None, params: EvaluateParams
+) -> LocalChatBackend:
+    """The model in this process (a saved folder or a hub id), with the adapter
+    merged when there is one; replies cached in ``params.cache_path``."""
+    return LocalChatBackend(
+        base_model,
+        model=_model_name(base_model),
+        materialize=False,
+        adapter_dir=adapter,
+        cache_path=params.cache_path,
+        max_batch_size=params.max_batch_size,
+    )
+
+
 def generate_base_reviews(
     sft_test: Rows,
     base_model: str,
@@ -141,13 +156,7 @@ def generate_base_reviews(
     evaluate_params: EvaluateParams,
 ) -> Rows:
     """The base model's reviews of the test split, one row per file."""
-    backend = LocalChatBackend(
-        base_model,
-        model=_model_name(base_model),
-        materialize=False,
-        cache_path=evaluate_params.cache_path,
-        max_batch_size=evaluate_params.max_batch_size,
-    )
+    backend = _backend(base_model, None, evaluate_params)
     return _generate(
         "base", sft_test, backend, comment_classifier, comment_embedder, evaluate_params
     )
@@ -162,14 +171,7 @@ def generate_candidate_reviews(
     evaluate_params: EvaluateParams,
 ) -> Rows:
     """The same with the trained adapter merged into the base model."""
-    backend = LocalChatBackend(
-        base_model,
-        model=_model_name(base_model),
-        materialize=False,
-        adapter_dir=review_adapter,
-        cache_path=evaluate_params.cache_path,
-        max_batch_size=evaluate_params.max_batch_size,
-    )
+    backend = _backend(base_model, review_adapter, evaluate_params)
     return _generate(
         "candidate",
         sft_test,
