@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import signal
@@ -106,6 +107,14 @@ class SoakSettings:
     min_kill_s: float = 1.0
     max_attempts: int = 60  # kedro runs at most, kills included
     run_timeout_s: float = 900.0
+    retry_after_s: float = 1.0  # what the servers' 429s and secondary limits ask
+
+    @property
+    def max_retries(self) -> int:
+        """Enough that a request gives up about once in 10^7 at this fault rate."""
+        if self.fault_rate <= 0:
+            return 3
+        return max(10, math.ceil(math.log(1e-7) / math.log(self.fault_rate)))
 
 
 @dataclass
@@ -136,19 +145,21 @@ def _rates(kinds: Sequence[str], total: float) -> dict[str, float]:
 
 
 @contextmanager
-def servers(fault_rate: float, seed: int) -> Iterator[tuple[Any, Any]]:
+def servers(
+    fault_rate: float, seed: int, retry_after_s: float = 1.0
+) -> Iterator[tuple[Any, Any]]:
     """The GitHub and OpenAI-compatible servers, injecting faults at ``fault_rate``."""
     github_faults = github_server.FaultConfig(
         rates=_rates(GITHUB_FAULTS, fault_rate),
         seed=seed,
-        retry_after_s=1.0,
+        retry_after_s=retry_after_s,
         slow_delay_s=0.2,
         timeout_hold_s=6.0,
     )
     llm_faults = llm_server.FaultConfig(
         rates=_rates(LLM_FAULTS, fault_rate),
         seed=seed + 1,
-        retry_after_s=0.2,
+        retry_after_s=min(retry_after_s, 0.2),
         slow_delay_s=0.2,
     )
     with ExitStack() as stack:
@@ -171,7 +182,7 @@ def servers(fault_rate: float, seed: int) -> Iterator[tuple[Any, Any]]:
         yield github, llm
 
 
-def project_conf(github: Any, llm: Any) -> dict[str, str]:
+def project_conf(github: Any, llm: Any, max_retries: int = 15) -> dict[str, str]:
     """conf/local files pointing a project copy at the two servers, with the fake
     token and key as credentials and retries sized for a faulty network."""
     catalog = f"""\
@@ -188,7 +199,7 @@ summarizer:
   cache: data/02_intermediate/summarize_cache.sqlite
   concurrency: 8
   timeout_s: 5
-  max_retries: 15
+  max_retries: {max_retries}
   credentials: openai
 """
     credentials = f"""\
@@ -197,14 +208,14 @@ github:
 openai:
   api_key: {FAKE_API_KEY}
 """
-    parameters = """\
+    parameters = f"""\
 ingest:
   fetch:              # small pages: many more requests to fail, pagination under faults
     page_size: 1
     thread_page_size: 1
   client:
     timeout_s: 3
-    max_retries: 15
+    max_retries: {max_retries}
     backoff_base_s: 0.05
     backoff_max_s: 0.5
     secondary_limit_wait_s: 1
@@ -397,8 +408,13 @@ def run_soak(
     reference_dir, reference_s = reference or reference_run(
         workdir, settings.run_timeout_s
     )
-    with servers(settings.fault_rate, settings.seed) as (github, llm):
-        soaked = copy_project(workdir / "soak", project_conf(github, llm))
+    with servers(settings.fault_rate, settings.seed, settings.retry_after_s) as (
+        github,
+        llm,
+    ):
+        soaked = copy_project(
+            workdir / "soak", project_conf(github, llm, settings.max_retries)
+        )
         result = soak_runs(soaked, workdir / "soak.log", settings, reference_s)
         github_stats, llm_stats = github.state.stats, llm.stats
         result.faults = {f"github:{k}": v for k, v in github_stats.faults.items()}
@@ -422,7 +438,9 @@ def summary(results: Sequence[SoakResult], settings: SoakSettings) -> str:
     total = sum(faults.values())
     lines = [
         f"{len(results)} round(s), fault rate {settings.fault_rate} per request, "
-        f"seed {settings.seed}: {sum(r.kills for r in results)} SIGKILLs survived, "
+        f"Retry-After {settings.retry_after_s:g} s, up to {settings.max_retries} "
+        f"retries, seed {settings.seed}: {sum(r.kills for r in results)} SIGKILLs "
+        "survived, "
         f"{sum(r.runs for r in results)} `kedro run`s "
         f"({sum(r.failed_runs for r in results)} exited non-zero and were rerun), "
         f"{total} faults injected, "
@@ -447,6 +465,9 @@ def main() -> None:
     parser.add_argument("--fault-rate", type=float, default=0.2)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--retry-after", type=float, default=1.0, help="seconds the servers ask for"
+    )
     parser.add_argument("--keep", type=Path, help="work here and keep the projects")
     parser.add_argument("--write", type=Path, help="update this markdown file")
     args = parser.parse_args()
@@ -456,7 +477,10 @@ def main() -> None:
     reference = reference_run(root)
     for round_index in range(args.rounds):
         settings = SoakSettings(
-            kills=args.kills, fault_rate=args.fault_rate, seed=args.seed + round_index
+            kills=args.kills,
+            fault_rate=args.fault_rate,
+            seed=args.seed + round_index,
+            retry_after_s=args.retry_after,
         )
         workdir = root / f"round-{round_index}"
         workdir.mkdir(parents=True, exist_ok=True)
@@ -465,7 +489,12 @@ def main() -> None:
         results.append(result)
         if not result.passed:
             break
-    table = summary(results, SoakSettings(args.kills, args.fault_rate, args.seed))
+    table = summary(
+        results,
+        SoakSettings(
+            args.kills, args.fault_rate, args.seed, retry_after_s=args.retry_after
+        ),
+    )
     print(table)  # noqa: T201
     if args.write:
         from benchmarks.report import write_section  # noqa: PLC0415
