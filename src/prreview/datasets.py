@@ -246,6 +246,8 @@ class ChatBackendDataset(AbstractDataset[None, Any]):
         concurrency: int = 8,
         timeout_s: float = 60.0,
         max_retries: int = 5,
+        retry_base_delay_s: float = 0.5,
+        retry_max_delay_s: float = 30.0,
         max_batch_size: int = 8,
         serve_model_dir: str | None = None,
         server: dict[str, Any] | None = None,
@@ -264,6 +266,7 @@ class ChatBackendDataset(AbstractDataset[None, Any]):
         self._concurrency = concurrency
         self._timeout_s = timeout_s
         self._max_retries = max_retries
+        self._retry_delays = (retry_base_delay_s, retry_max_delay_s)
         self._max_batch_size = max_batch_size
         self._serve_model_dir = serve_model_dir
         self._server_options = dict(server or {})
@@ -293,7 +296,11 @@ class ChatBackendDataset(AbstractDataset[None, Any]):
             self._api_key or Secret("not-needed"),
             model,
             cache_path=self._cache,
-            retry=RetryPolicy(max_retries=self._max_retries),
+            retry=RetryPolicy(
+                max_retries=self._max_retries,
+                base_delay_s=self._retry_delays[0],
+                max_delay_s=self._retry_delays[1],
+            ),
             timeout_s=self._timeout_s,
             concurrency=self._concurrency,
         )

@@ -200,6 +200,8 @@ summarizer:
   concurrency: 8
   timeout_s: 5
   max_retries: {max_retries}
+  retry_base_delay_s: 0.05
+  retry_max_delay_s: 0.5
   credentials: openai
 """
     credentials = f"""\
