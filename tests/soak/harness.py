@@ -218,7 +218,7 @@ ingest:
   client:
     timeout_s: 3
     max_retries: {max_retries}
-    max_rate_limit_waits: {max_retries}   # rate-limit faults are waited out, not given up
+    max_rate_limit_waits: {max_retries}  # waited out, not given up
     backoff_base_s: 0.05
     backoff_max_s: 0.5
     secondary_limit_wait_s: 1
