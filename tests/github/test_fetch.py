@@ -191,6 +191,22 @@ def graphql_answer(data: Any, errors: Any = None) -> dict[str, Any]:
     return answer
 
 
+def one_page_answer(nodes: list[Any], errors: Any = None) -> dict[str, Any]:
+    """A GraphQL answer with the repository's only page of pull request nodes."""
+    return graphql_answer(
+        {
+            "repository": {
+                "nameWithOwner": "o/r",
+                "pullRequests": {
+                    "nodes": nodes,
+                    "pageInfo": {"hasNextPage": False, "endCursor": None},
+                },
+            }
+        },
+        errors,
+    )
+
+
 def scripted_fetch(answer: dict[str, Any]) -> Any:
     async def main() -> Any:
         async with ScriptedServer() as server:
@@ -231,17 +247,7 @@ def test_graphql_not_found_is_unavailable() -> None:
 
 
 def test_null_and_numberless_pull_request_nodes_are_skipped_and_reported() -> None:
-    answer = graphql_answer(
-        {
-            "repository": {
-                "nameWithOwner": "o/r",
-                "pullRequests": {
-                    "nodes": [None, {"title": "no number"}],
-                    "pageInfo": {"hasNextPage": False, "endCursor": None},
-                },
-            }
-        }
-    )
+    answer = one_page_answer([None, {"title": "no number"}])
     fetched = scripted_fetch(answer)
     assert fetched.pull_requests == []
     assert [s["reason"] for s in fetched.skipped] == ["malformed_pull_request"] * 2
@@ -250,17 +256,8 @@ def test_null_and_numberless_pull_request_nodes_are_skipped_and_reported() -> No
 def test_a_pull_request_with_null_review_threads_is_skipped_and_reported() -> None:
     node = pull(5)
     node["reviewThreads"] = None  # what GitHub sends after a partial error
-    answer = graphql_answer(
-        {
-            "repository": {
-                "nameWithOwner": "o/r",
-                "pullRequests": {
-                    "nodes": [node],
-                    "pageInfo": {"hasNextPage": False, "endCursor": None},
-                },
-            }
-        },
-        [{"type": "SERVICE_UNAVAILABLE", "message": "timeout"}],
+    answer = one_page_answer(
+        [node], [{"type": "SERVICE_UNAVAILABLE", "message": "timeout"}]
     )
     fetched = scripted_fetch(answer)
     assert fetched.pull_requests == [] and fetched.diffs == {}
@@ -294,17 +291,7 @@ def test_connections_cut_by_the_query_are_completed_or_recorded() -> None:
         }
         for index in range(3)
     ]
-    answer = graphql_answer(
-        {
-            "repository": {
-                "nameWithOwner": "o/r",
-                "pullRequests": {
-                    "nodes": [node],
-                    "pageInfo": {"hasNextPage": False, "endCursor": None},
-                },
-            }
-        }
-    )
+    answer = one_page_answer([node])
 
     async def main() -> Any:
         async with ScriptedServer() as server:
