@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
+from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
+
+from prreview.tracking import set_aside_interrupted_store
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +42,22 @@ class PreloadHooks:
         if "ThreadRunner" in str(run_params.get("runner") or ""):
             logger.info("Loading transformers before the threads start")
             preload_lazy_modules()
+
+
+class TrackingStoreHooks:
+    """Before kedro-mlflow opens its store, set aside a SQLite store that a killed
+    run left half-created, so one unlucky SIGKILL cannot stop every later run."""
+
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context: Any) -> None:
+        try:
+            server = (context.config_loader["mlflow"] or {}).get("server") or {}
+        except MissingConfigException:
+            server = {}
+        tracking_uri = server.get("mlflow_tracking_uri") or os.environ.get(
+            "MLFLOW_TRACKING_URI"
+        )
+        set_aside_interrupted_store(tracking_uri, Path.cwd())
 
 
 def evaluation_headline(evaluation: dict[str, Any]) -> str:

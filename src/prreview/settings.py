@@ -10,6 +10,9 @@ CONFIG_LOADER_ARGS = {
     "config_patterns": {
         "catalog": ["catalog*", "catalog*/**", "**/catalog*"],
         "parameters": ["parameters*", "parameters*/**", "**/parameters*"],
+        # kedro-mlflow's own pattern, declared here so hooks that run before it can
+        # read mlflow.yml too.
+        "mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"],
         # Not "credentials*": conf/local/credentials.example.yml must not be loaded.
         "credentials": [
             "credentials.yml",
@@ -20,6 +23,10 @@ CONFIG_LOADER_ARGS = {
     },
 }
 
-from prreview.hooks import PreloadHooks, ReportHooks  # noqa: E402 - after the loader settings
+from prreview.hooks import (  # noqa: E402 - after the loader settings
+    PreloadHooks,
+    ReportHooks,
+    TrackingStoreHooks,
+)
 
-HOOKS = (PreloadHooks(), ReportHooks())
+HOOKS = (TrackingStoreHooks(), PreloadHooks(), ReportHooks())
