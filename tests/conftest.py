@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -117,3 +118,66 @@ def local_model(bundled_model_dir: Path):
     from prreview.llm.local_model import LocalChatModel  # noqa: PLC0415
 
     return LocalChatModel(bundled_model_dir, max_batch_size=4)
+
+
+@pytest.fixture(scope="session")
+def main_job(
+    tmp_path_factory: pytest.TempPathFactory, bundled_model_dir: Path
+) -> SimpleNamespace:
+    """The README's main job (the default pipeline, ThreadRunner) run once in a
+    project copy, for the end-to-end checks, the notebooks and kedro-viz.
+
+    The sample carries planted secrets and the run a fake token and API key, so
+    the leak audit can search what it wrote; the bundled model summarizes, trains
+    and reviews from one shared folder; commits and fim read this repository."""
+    from kedro.framework.session import KedroSession  # noqa: PLC0415
+    from kedro.framework.startup import bootstrap_project  # noqa: PLC0415
+    from kedro.runner import ThreadRunner  # noqa: PLC0415
+
+    from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN  # noqa: PLC0415
+    from tests.soak.leaks import planted_snapshot  # noqa: PLC0415
+
+    root = tmp_path_factory.mktemp("main_job")
+    snapshot = root / "planted_sample"
+    secrets = planted_snapshot(snapshot)
+    catalog = (
+        "github_api:\n"
+        "  type: prreview.datasets.GitHubAPIDataset\n"
+        f"  serve_snapshot: {snapshot}\n"
+        "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
+        "  credentials: github\n"
+        "summarizer:\n"
+        "  type: prreview.datasets.ChatBackendDataset\n"
+        "  backend: local\n"
+        f"  model_dir: {bundled_model_dir}\n"
+        "  cache: data/02_intermediate/summarize_cache.sqlite\n"
+        "  max_batch_size: 16\n"
+        "base_tokenizer:\n"
+        "  type: prreview.datasets.TokenizerDataset\n"
+        f"  model_dir: {bundled_model_dir}\n"
+        "base_model:\n"
+        "  type: prreview.datasets.BaseModelDataset\n"
+        f"  model_dir: {bundled_model_dir}\n"
+    )
+    parameters = (
+        f"commits:\n  repositories:\n    - path: {ROOT}\n"
+        f"fim:\n  repositories:\n    - path: {ROOT}\n"
+        "evaluate:\n  max_examples: 4\n  max_tokens: 48\n"
+    )
+    credentials = (
+        f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
+    )
+    project = copy_project(
+        root / "project",
+        {
+            "catalog.yml": catalog,
+            "parameters.yml": parameters,
+            "credentials.yml": credentials,
+        },
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)  # kedro runs from the project root
+        bootstrap_project(project)
+        with KedroSession.create(project_path=project) as session:
+            session.run(runner=ThreadRunner())
+    return SimpleNamespace(project=project, secrets=secrets)

@@ -37,7 +37,12 @@ def test_report_hook_names_the_report_and_the_deciding_numbers(caplog) -> None:
         },
     }
     hook = hooks.ReportHooks()
-    catalog = DataCatalog({"evaluation_report": MemoryDataset()})
+    from kedro_datasets.text import TextDataset
+
+    page = TextDataset(filepath="data/08_reporting/evaluation_report.html")
+    catalog = DataCatalog(
+        {"evaluation_report": MemoryDataset(), "evaluation_report_html": page}
+    )
     with caplog.at_level(logging.INFO, logger="prreview.hooks"):
         hook.after_pipeline_run(catalog)  # nothing evaluated: nothing said
         hook.after_node_run(SimpleNamespace(name="other_node"), {"x": 1})
@@ -47,7 +52,8 @@ def test_report_hook_names_the_report_and_the_deciding_numbers(caplog) -> None:
         hook.after_pipeline_run(catalog)
     (line,) = [r.getMessage() for r in caplog.records]
     assert line == (
-        "Evaluation report: evaluation_report; gate APPROVED; location_near_f1 base "
+        "Evaluation report: data/08_reporting/evaluation_report.html (markdown: "
+        "evaluation_report); gate APPROVED; location_near_f1 base "
         "0.000 -> candidate 0.250; bertscore_f1 base 0.000 -> candidate 0.500; "
         "parse_failure_rate base 0.000 -> candidate 0.000"
     )

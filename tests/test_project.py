@@ -7,7 +7,6 @@ import json
 
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
-from kedro.runner import ThreadRunner
 
 from prreview.config import ProjectConfigLoader
 from prreview.pipeline_registry import register_pipelines
@@ -15,7 +14,7 @@ from prreview.runtime import run_async
 from prreview.settings import CONFIG_LOADER_ARGS
 from tests.conftest import ROOT
 from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN
-from tests.soak.leaks import find_leaks, planted_snapshot
+from tests.soak.leaks import find_leaks
 
 TOKEN = "ghp_PROJECTTESTTOKEN0123456789abcdefghi"
 
@@ -133,54 +132,15 @@ def test_run_async_works_inside_a_running_event_loop() -> None:
     assert run_async(notebook_cell) == 42
 
 
-def test_default_pipeline_filters_incrementally(
-    project_copy, monkeypatch, bundled_model_dir, tmp_path
-) -> None:
-    """The default pipeline in a real session with ThreadRunner (the bundled model
-    summarizes; its folder is shared so it is materialized once); a rerun filters
-    nothing new until asked to reprocess with ``filter_from``, and summarizes from
-    the cache. The sample carries planted secrets and the run a fake token and API
-    key: none of them may be in anything the run wrote (the leak audit)."""
-    snapshot = tmp_path / "planted_sample"
-    secrets = planted_snapshot(snapshot)
-    summarizer = (
-        "github_api:\n"
-        "  type: prreview.datasets.GitHubAPIDataset\n"
-        f"  serve_snapshot: {snapshot}\n"
-        "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
-        "  credentials: github\n"
-        "summarizer:\n"
-        "  type: prreview.datasets.ChatBackendDataset\n"
-        "  backend: local\n"
-        f"  model_dir: {bundled_model_dir}\n"
-        "  cache: data/02_intermediate/summarize_cache.sqlite\n"
-        "  max_batch_size: 16\n"
-        "base_tokenizer:\n"
-        "  type: prreview.datasets.TokenizerDataset\n"
-        f"  model_dir: {bundled_model_dir}\n"
-        "base_model:\n"
-        "  type: prreview.datasets.BaseModelDataset\n"
-        f"  model_dir: {bundled_model_dir}\n"
-    )
-    repositories = (
-        f"commits:\n  repositories:\n    - path: {ROOT}\n"
-        f"fim:\n  repositories:\n    - path: {ROOT}\n"
-        "evaluate:\n  max_examples: 4\n  max_tokens: 48\n"
-    )
-    credentials = (
-        f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
-    )
-    project = project_copy(
-        local_conf={
-            "catalog.yml": summarizer,
-            "parameters.yml": repositories,
-            "credentials.yml": credentials,
-        }
-    )
+def test_default_pipeline_filters_incrementally(main_job, monkeypatch) -> None:
+    """The default pipeline in a real session with ThreadRunner (the ``main_job``
+    fixture); a rerun filters nothing new until asked to reprocess with
+    ``filter_from``, and summarizes from the cache. The sample carries planted
+    secrets and the run a fake token and API key: none of them may be in anything
+    the run wrote (the leak audit)."""
+    project, secrets = main_job.project, main_job.secrets
     monkeypatch.chdir(project)
     bootstrap_project(project)
-    with KedroSession.create(project_path=project) as session:
-        session.run(runner=ThreadRunner())
     merged = (project / "data/05_model_input/critique_sft.jsonl").read_text()
     records = [json.loads(line) for line in merged.splitlines()]
     assert len(records) > 80
@@ -205,6 +165,8 @@ def test_default_pipeline_filters_incrementally(
     assert scored["adapter"].startswith("data/06_models/review_adapter/")
     report = (project / "data/08_reporting/evaluation_report.md").read_text()
     assert f"**Gate: {scored['gate']['status'].upper()}**" in report
+    page = (project / "data/08_reporting/evaluation_report.html").read_text()
+    assert f"<title>prreview evaluation: gate {scored['gate']['status']}" in page
     (promotion,) = (project / "data/06_models/adapter_promotion.json").glob("*/*")
     assert json.loads(promotion.read_text())["status"] == scored["gate"]["status"]
     assert (project / "data/08_reporting/evaluation_slices.png").stat().st_size

@@ -72,6 +72,14 @@ def evaluation_headline(evaluation: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def dataset_path(catalog: Any, name: str) -> str:
+    """Where a file dataset writes, or its name when that cannot be told."""
+    try:
+        return str(getattr(catalog.get(name), "_filepath", None) or name)
+    except Exception:  # noqa: BLE001 - the headline matters more than the path
+        return name
+
+
 class ReportHooks:
     """After a run that evaluated the adapter, say where the report is and what it
     found, so the main job ends with its answer."""
@@ -89,9 +97,13 @@ class ReportHooks:
         evaluation, self._evaluation = self._evaluation, None
         if evaluation is None:
             return
-        report = "evaluation_report"
-        try:
-            path = getattr(catalog.get(report), "_filepath", None) or report
-        except Exception:  # noqa: BLE001 - the headline matters more than the path
-            path = report
-        logger.info("Evaluation report: %s; %s", path, evaluation_headline(evaluation))
+        page, markdown = (
+            dataset_path(catalog, name)
+            for name in ("evaluation_report_html", "evaluation_report")
+        )
+        logger.info(
+            "Evaluation report: %s (markdown: %s); %s",
+            page,
+            markdown,
+            evaluation_headline(evaluation),
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -11,7 +13,13 @@ from matplotlib.figure import Figure
 from prreview.review.evaluation import evaluate_reviews
 from prreview.review.gate import GateSettings, decide
 from prreview.review.inference import ReviewedFile, review_counts
-from prreview.review.report import headline_figure, render_markdown, slices_figure
+from prreview.review.report import (
+    figure_png,
+    headline_figure,
+    render_html,
+    render_markdown,
+    slices_figure,
+)
 from tests.review.test_evaluation import (
     PAIR_SCORES,
     RENDERED,
@@ -183,3 +191,67 @@ def test_figures_are_matplotlib_figures(draw: Any) -> None:
             assert titles == ["pr size", "language", "change type"]
     finally:
         plt.close(figure)
+
+
+class PageParts(HTMLParser):
+    """Tags, image sources and the visible text of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.images: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs)["src"] or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_page(page: str) -> PageParts:
+    parts = PageParts()
+    parts.feed(page)
+    parts.close()
+    return parts
+
+
+def test_the_html_page_is_the_report_with_its_figures_inline() -> None:
+    figure = headline_figure(evaluation())
+    try:
+        png = figure_png(figure)
+    finally:
+        plt.close(figure)
+    assert png.startswith(b"\x89PNG")
+    page = render_html(evaluation(), {"headline metrics": png})
+    parts = parse_page(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>prreview evaluation: gate approved</title>" in page
+    assert '<p class="gate approved"><strong>Gate: APPROVED</strong>' in page
+    (image,) = parts.images
+    assert base64.b64decode(image.removeprefix("data:image/png;base64,")) == png
+    assert parts.tags.count("table") == 2 + 4 + 1, "headline, slices, reply outcomes"
+    text = "".join(parts.text)
+    assert "location F1, within k lines" in text and "x should be a constant." in text
+
+
+def test_the_html_page_colours_diffs_and_escapes_what_it_quotes() -> None:
+    report = evaluation()
+    hostile = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
+    report["showcase"][0]["human"] = [hostile, "fine"]
+    report["showcase"][0]["diff"] = "@@ -1 +1 @@\n-old <b>\n+new </pre>"
+    page = render_html(report, {})
+    parts = parse_page(page)
+    assert "script" not in parts.tags and parts.images == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img" in page
+    assert '<span class="removed">-old &lt;b&gt;</span>' in page
+    assert '<span class="added">+new &lt;/pre&gt;</span>' in page
+    assert '<span class="hunk">@@ -1 +1 @@</span>' in page
+
+
+def test_a_rejected_gate_is_shown_as_rejected() -> None:
+    gate = {"status": "rejected", "reasons": ["a: worse"], "comparisons": {}}
+    page = render_html(evaluation(gate), {})
+    assert '<p class="gate rejected"><strong>Gate: REJECTED</strong> - a: worse' in page

@@ -1,11 +1,19 @@
 """The evaluation report: headline numbers base vs candidate, the gate's decision,
 slices, and a few files with the human and generated comments side by side; plus
-two figures (headline bars, per-slice F1) the report links to."""
+two figures (headline bars, per-slice F1) the report links to.
+
+The markdown reads well on GitHub; the HTML page is the same report for a browser,
+one self-contained file (figures inline) that can be mailed or archived as is."""
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 HEADLINE = (
     ("location_exact_f1", "location F1, exact line"),
@@ -220,3 +228,67 @@ def slices_figure(evaluation: Mapping[str, Any]) -> Any:
     figure.axes[0].legend()
     figure.tight_layout()
     return figure
+
+
+def figure_png(figure: Any, dpi: int = 120) -> bytes:
+    """A matplotlib figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _highlight_diff(code: str, language: str, _attributes: Any) -> str:
+    """Colour added and removed lines of ``diff`` blocks; other blocks stay plain."""
+    if language != "diff":
+        return ""
+    kinds = {"+": "added", "-": "removed", "@": "hunk"}
+    lines = []
+    for line in code.rstrip("\n").split("\n"):
+        kind = kinds.get(line[:1])
+        text = html.escape(line)
+        lines.append(f'<span class="{kind}">{text}</span>' if kind else text)
+    return '<pre class="diff"><code>' + "\n".join(lines) + "</code></pre>\n"
+
+
+PAGE_STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 72rem; margin: 2rem auto;
+       padding: 0 1.5rem; color: #1f2328; }
+h1 { font-size: 1.7rem; }
+h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; }
+th { background: #f6f8fa; } td { font-variant-numeric: tabular-nums; }
+img { max-width: 100%; display: block; margin: 1rem 0; }
+pre { background: #f6f8fa; padding: .8rem; overflow-x: auto; font-size: 13px; }
+.added { background: #dafbe1; display: inline-block; width: 100%; }
+.removed { background: #ffebe9; display: inline-block; width: 100%; }
+.hunk { color: #6639ba; }
+.gate { padding: .6rem 1rem; border-radius: 6px; font-size: 1.1rem; }
+.gate.approved { background: #dafbe1; } .gate.rejected { background: #ffebe9; }
+"""
+
+
+def render_html(evaluation: Mapping[str, Any], figures: Mapping[str, bytes]) -> str:
+    """The report as one self-contained HTML page; ``figures`` maps a figure's name
+    to its PNG bytes, embedded inline. Text from pull requests and models is
+    escaped, never interpreted as HTML."""
+    inline = {
+        name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        for name, png in figures.items()
+    }
+    markdown = render_markdown(evaluation, inline)
+    renderer = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_diff})
+    body = renderer.enable("table").render(markdown)
+    status = html.escape(evaluation["gate"]["status"])
+    gate_paragraph = body.index("<p><strong>Gate:")
+    body = (
+        body[:gate_paragraph]
+        + f'<p class="gate {status}">'
+        + body[gate_paragraph + len("<p>") :]
+    )
+    title = f"prreview evaluation: gate {status}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )

@@ -173,6 +173,9 @@ def test_a_candidate_that_learned_the_answers_is_approved(
     bodies = ["rename w", "use a constant", "add a test"]
     assert sum(f"- line 1: {body}" in report for body in bodies) == 2, "2 examples"
     assert catalog.load("evaluation_headline_plot").axes
+    page = catalog.load("evaluation_report_html")
+    assert '<p class="gate approved"><strong>Gate: APPROVED</strong>' in page
+    assert page.count('src="data:image/png;base64,') == 2, "both figures inline"
 
 
 def test_a_margin_no_model_can_meet_rejects_with_the_reason(

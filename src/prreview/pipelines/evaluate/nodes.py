@@ -303,20 +303,28 @@ def score_reviews(
     return evaluation, history, promotion
 
 
-def render_evaluation_report(evaluation: dict[str, Any]) -> tuple[str, Any, Any]:
-    """The markdown report and its two figures (saved next to it)."""
+def render_evaluation_report(
+    evaluation: dict[str, Any],
+) -> tuple[str, str, Any, Any]:
+    """The markdown report, the same report as a self-contained HTML page, and its
+    two figures (saved next to them)."""
     from prreview.review.report import (  # noqa: PLC0415
+        figure_png,
         headline_figure,
+        render_html,
         render_markdown,
         slices_figure,
     )
 
+    headline, slices = headline_figure(evaluation), slices_figure(evaluation)
     figures = {
-        "headline metrics": "evaluation_headline.png",
-        "location F1 per slice": "evaluation_slices.png",
+        "headline metrics": ("evaluation_headline.png", headline),
+        "location F1 per slice": ("evaluation_slices.png", slices),
     }
-    return (
-        render_markdown(evaluation, figures),
-        headline_figure(evaluation),
-        slices_figure(evaluation),
+    markdown = render_markdown(
+        evaluation, {name: file_name for name, (file_name, _) in figures.items()}
     )
+    page = render_html(
+        evaluation, {name: figure_png(figure) for name, (_, figure) in figures.items()}
+    )
+    return markdown, page, headline, slices

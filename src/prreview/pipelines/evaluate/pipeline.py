@@ -47,6 +47,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs="evaluation",
                 outputs=[
                     "evaluation_report",
+                    "evaluation_report_html",
                     "evaluation_headline_plot",
                     "evaluation_slices_plot",
                 ],
