@@ -4,6 +4,10 @@ a real session."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
@@ -207,3 +211,32 @@ def test_default_pipeline_filters_incrementally(main_job, monkeypatch) -> None:
     redone = json.loads((latest / "filter_report.json").read_text())
     assert redone["totals"]["in"] > 500
     assert {p.name: p.read_bytes() for p in kept} == first, "same input, same output"
+
+
+def test_the_long_run_logging_config_writes_rotating_files(project_copy) -> None:
+    """conf/logging.yml, as docs/running.md has users point KEDRO_LOGGING_CONFIG at
+    it: Kedro configures it on import, INFO goes to logs/info.log and errors also to
+    logs/errors.log."""
+    project = project_copy()
+    shutil.copy(ROOT / "conf" / "logging.yml", project / "conf" / "logging.yml")
+    (project / "logs").mkdir()
+    script = (
+        "import logging, kedro.framework.project\n"
+        "log = logging.getLogger('prreview.check')\n"
+        "log.info('iteration 3 done')\n"
+        "log.error('repository gave up')\n"
+    )
+    environment = {**os.environ, "KEDRO_LOGGING_CONFIG": "conf/logging.yml"}
+    subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+    info = (project / "logs" / "info.log").read_text()
+    errors = (project / "logs" / "errors.log").read_text()
+    assert "INFO prreview.check: iteration 3 done" in info
+    assert "ERROR prreview.check: repository gave up" in info
+    assert "iteration 3 done" not in errors
+    assert "ERROR prreview.check: repository gave up" in errors
