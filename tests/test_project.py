@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -214,11 +213,10 @@ def test_default_pipeline_filters_incrementally(main_job, monkeypatch) -> None:
 
 
 def test_the_long_run_logging_config_writes_rotating_files(project_copy) -> None:
-    """conf/logging.yml, as docs/running.md has users point KEDRO_LOGGING_CONFIG at
-    it: Kedro configures it on import, INFO goes to logs/info.log and errors also to
-    logs/errors.log."""
+    """conf/logging_files.yml, as docs/running.md has users point
+    KEDRO_LOGGING_CONFIG at it: Kedro configures it on import, INFO goes to
+    logs/info.log and errors also to logs/errors.log."""
     project = project_copy()
-    shutil.copy(ROOT / "conf" / "logging.yml", project / "conf" / "logging.yml")
     (project / "logs").mkdir()
     script = (
         "import logging, kedro.framework.project\n"
@@ -226,7 +224,7 @@ def test_the_long_run_logging_config_writes_rotating_files(project_copy) -> None
         "log.info('iteration 3 done')\n"
         "log.error('repository gave up')\n"
     )
-    environment = {**os.environ, "KEDRO_LOGGING_CONFIG": "conf/logging.yml"}
+    environment = {**os.environ, "KEDRO_LOGGING_CONFIG": "conf/logging_files.yml"}
     subprocess.run(
         [sys.executable, "-c", script],
         cwd=project,
