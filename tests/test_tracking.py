@@ -17,6 +17,7 @@ import pytest
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
 from prreview.tracking import (
+    anchored_sqlite_uri,
     interrupted_creation,
     latest_schema_revision,
     set_aside_interrupted_store,
@@ -158,24 +159,20 @@ def test_only_sqlite_file_stores_are_considered(uri: str | None, expected) -> No
     assert (str(path).replace("/cwd", "CWD") if path else None) == expected
 
 
-def test_a_kedro_session_recovers_before_kedro_mlflow_opens_the_store(
-    project_copy,
-) -> None:
-    """In a process of its own, as a restarted run is: the hook runs first
-    (tryfirst), or kedro-mlflow's setup fails on the killed store."""
-    project = project_copy()
-    killed_store(project)
+def run_session(project: Path, cwd: Path) -> str:
+    """Create a session's context in a process of its own, as a restarted run or a
+    notebook kernel does; return the tracking URI kedro-mlflow set up."""
     session = (
         "from kedro.framework.session import KedroSession\n"
         "from kedro.framework.startup import bootstrap_project\n"
-        "bootstrap_project('.')\n"
-        "with KedroSession.create(project_path='.') as session:\n"
+        f"bootstrap_project({str(project)!r})\n"
+        f"with KedroSession.create(project_path={str(project)!r}) as session:\n"
         "    print(session.load_context().mlflow.server.mlflow_tracking_uri)\n"
     )
     environment = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
     done = subprocess.run(
         [sys.executable, "-c", session],
-        cwd=project,
+        cwd=cwd,
         env=environment,
         capture_output=True,
         text=True,
@@ -183,6 +180,46 @@ def test_a_kedro_session_recovers_before_kedro_mlflow_opens_the_store(
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == URI
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_kedro_session_recovers_before_kedro_mlflow_opens_the_store(
+    project_copy,
+) -> None:
+    """The hook runs first (tryfirst), or kedro-mlflow's setup fails on the killed
+    store."""
+    project = project_copy()
+    killed_store(project)
+    assert run_session(project, project) == f"sqlite:///{project}/mlflow.db"
     assert len(list(project.glob("mlflow.db.interrupted-*"))) == 2
     assert open_store(project) >= 1
+
+
+def test_a_session_started_in_a_subfolder_tracks_into_the_project_root(
+    project_copy,
+) -> None:
+    """A notebook kernel starts in notebooks/: the relative store in mlflow.yml is
+    still the project's, not a new empty one next to the notebook."""
+    project = project_copy()
+    notebooks = project / "notebooks"
+    notebooks.mkdir()
+    assert run_session(project, notebooks) == f"sqlite:///{project}/mlflow.db"
+    assert (project / "mlflow.db").is_file()
+    assert list(notebooks.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("sqlite:///mlflow.db", "sqlite:////project/mlflow.db"),
+        ("sqlite:///runs/store.db", "sqlite:////project/runs/store.db"),
+        ("sqlite:////abs/mlflow.db", "sqlite:////abs/mlflow.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("sqlite://", "sqlite://"),
+        ("mlruns", "mlruns"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        (None, None),
+    ],
+)
+def test_only_relative_sqlite_uris_are_anchored(uri, expected) -> None:
+    assert anchored_sqlite_uri(uri, Path("/project")) == expected

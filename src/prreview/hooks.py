@@ -11,7 +11,7 @@ from typing import Any
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
 
-from prreview.tracking import set_aside_interrupted_store
+from prreview.tracking import anchored_sqlite_uri, set_aside_interrupted_store
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +45,24 @@ class PreloadHooks:
 
 
 class TrackingStoreHooks:
-    """Before kedro-mlflow opens its store, set aside a SQLite store that a killed
-    run left half-created, so one unlucky SIGKILL cannot stop every later run."""
+    """Before kedro-mlflow opens its store: anchor a relative SQLite store at the
+    project root (not wherever the process started), and set aside a store that a
+    killed run left half-created, so one unlucky SIGKILL cannot stop every later
+    run."""
 
     @hook_impl(tryfirst=True)
     def after_context_created(self, context: Any) -> None:
         try:
-            server = (context.config_loader["mlflow"] or {}).get("server") or {}
+            mlflow_config = dict(context.config_loader["mlflow"] or {})
         except MissingConfigException:
-            server = {}
+            mlflow_config = {}
+        server = dict(mlflow_config.get("server") or {})
+        for key in ("mlflow_tracking_uri", "mlflow_registry_uri"):
+            if server.get(key):
+                server[key] = anchored_sqlite_uri(server[key], context.project_path)
+        if server:
+            # Set explicitly, the loader hands kedro-mlflow this dict as it is.
+            context.config_loader["mlflow"] = {**mlflow_config, "server": server}
         tracking_uri = server.get("mlflow_tracking_uri") or os.environ.get(
             "MLFLOW_TRACKING_URI"
         )

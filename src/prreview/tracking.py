@@ -1,4 +1,10 @@
-"""Recover MLflow's SQLite store from a run killed while it was being created.
+"""MLflow's SQLite store: anchored at the project root, and recovered from a run
+killed while it was being created.
+
+A relative ``sqlite:///mlflow.db`` in mlflow.yml is left relative by kedro-mlflow,
+and SQLAlchemy resolves it against the working directory: a notebook kernel started
+in notebooks/ would track into an empty notebooks/mlflow.db. It is made absolute
+under the project root instead.
 
 MLflow builds ``mlflow.db`` with alembic migrations, some of which copy a table
 through ``_alembic_tmp_<name>``. A SIGKILL in the middle leaves a database that
@@ -16,6 +22,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from mlflow.store.db.utils import _get_latest_schema_revision
@@ -23,15 +30,26 @@ from mlflow.store.db.utils import _get_latest_schema_revision
 logger = logging.getLogger(__name__)
 
 SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+SQLITE = "sqlite:///"
+
+
+def anchored_sqlite_uri(uri: Any, project_path: Path) -> Any:
+    """``sqlite:///relative.db`` as an absolute URI under ``project_path``; any other
+    value (absolute paths, in-memory, servers, None) unchanged."""
+    if not isinstance(uri, str) or not uri.startswith(SQLITE):
+        return uri
+    path = uri[len(SQLITE) :]
+    if not path or path.startswith(("/", ":memory:")):
+        return uri
+    return SQLITE + str(project_path.resolve() / path)
 
 
 def sqlite_store_path(tracking_uri: str | None, cwd: Path) -> Path | None:
     """The file behind a ``sqlite:///`` tracking URI (relative to ``cwd``, as
     SQLAlchemy reads it), or None for any other store."""
-    prefix = "sqlite:///"
-    if not tracking_uri or not tracking_uri.startswith(prefix):
+    if not tracking_uri or not tracking_uri.startswith(SQLITE):
         return None
-    path = unquote(tracking_uri[len(prefix) :].partition("?")[0])
+    path = unquote(tracking_uri[len(SQLITE) :].partition("?")[0])
     if not path or path == ":memory:":
         return None
     return Path(path) if path.startswith("/") else cwd / path
