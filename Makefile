@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
 viz: install
-	$(BIN)/kedro viz build
+	$(BIN)/kedro viz build --include-previews
 
 clean-data:
 	rm -rf data/01_raw/github_api data/02_intermediate/* data/08_reporting/*

@@ -15,6 +15,7 @@ from prreview.datasets import (
     GitHubAPIDataset,
     IngestStoreDataset,
     JSONLinesDataset,
+    ParquetDataset,
     TextFolderDataset,
 )
 from prreview.github.store import IngestStore
@@ -165,3 +166,146 @@ def test_text_folder_dataset(tmp_path) -> None:
 def test_text_folder_dataset_drops_a_utf8_byte_order_mark(tmp_path) -> None:
     (tmp_path / "log.json").write_text("[]", encoding="utf-8-sig")
     assert TextFolderDataset(str(tmp_path), suffix=".json").load() == {"log": "[]"}
+
+
+def test_json_lines_preview_of_a_missing_file_says_so(tmp_path) -> None:
+    dataset = JSONLinesDataset(filepath=str(tmp_path / "missing.jsonl"))
+    with pytest.raises(DatasetError, match="no JSON Lines file"):
+        dataset.preview()
+
+
+def test_json_lines_preview_is_a_table_of_the_first_rows(tmp_path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"a": 1, "b": "x"}\n\n{"c": null, "a": 2.5}\n{"a": 3}\n')
+    preview = JSONLinesDataset(filepath=str(path)).preview(nrows=2)
+    assert preview == {
+        "index": [0, 1],
+        "columns": ["a", "b", "c"],
+        "data": [[1, "x", None], [2.5, None, None]],
+    }
+    json.dumps(preview, allow_nan=False)  # what the Kedro-Viz API sends
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert JSONLinesDataset(filepath=str(empty)).preview()["data"] == []
+
+
+def test_json_lines_preview_reads_only_the_lines_it_shows(tmp_path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text('{"a": 1}\n{"a": 2}\nnot json: never read\n')
+    assert JSONLinesDataset(filepath=str(path)).preview(nrows=2)["data"] == [[1], [2]]
+
+
+def test_json_lines_preview_cuts_long_cells_and_flattens_one_level(tmp_path) -> None:
+    path = tmp_path / "chat.jsonl"
+    record = {
+        "diff": "+" * 5000,
+        "messages": [
+            {"role": "system", "content": "Review."},
+            {"role": "user", "content": "hé"},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": "again"},
+        ],
+        "tools": [{"name": "grep"}],
+        "meta": {"repo": "o/r", "labels": ["nit"], "deep": {"x": 1}},
+        "score": float("nan"),
+        "ok": True,
+    }
+    path.write_text(json.dumps(record) + "\n" + json.dumps([1, 2]) + "\n")
+    preview = JSONLinesDataset(filepath=str(path)).preview()
+    assert preview["columns"] == [
+        "diff",
+        "messages.system",
+        "messages.user",
+        "messages.assistant",
+        "messages.user#2",
+        "tools",
+        "meta.repo",
+        "meta.labels",
+        "meta.deep",
+        "score",
+        "ok",
+        "value",
+    ]
+    first, second = (dict(zip(preview["columns"], row)) for row in preview["data"])
+    assert len(first["diff"]) == 200 and first["diff"].endswith("\u2026")
+    assert first["messages.user"] == "hé" and first["messages.user#2"] == "again"
+    assert first["tools"] == '[{"name":"grep"}]'
+    assert first["meta.repo"] == "o/r" and first["meta.labels"] == '["nit"]'
+    assert first["meta.deep"] == '{"x":1}'
+    assert first["score"] == "nan" and first["ok"] is True and first["value"] is None
+    assert second["value"] == "[1,2]" and second["diff"] is None
+    json.dumps(preview, allow_nan=False)
+
+
+def test_parquet_preview_is_json_even_with_list_columns(tmp_path) -> None:
+    import pandas as pd  # noqa: PLC0415
+
+    path = tmp_path / "train.parquet"
+    chat = [
+        {"role": "user", "content": "x" * 300},
+        {"role": "assistant", "content": "y"},
+    ]
+    frame = pd.DataFrame(
+        {
+            "messages": [chat] * 7,
+            "metadata": ['{"repo": "o/r"}'] * 7,
+            "at": [pd.Timestamp("2026-01-02")] * 7,
+        }
+    )
+    dataset = ParquetDataset(filepath=str(path))
+    with pytest.raises(DatasetError, match="no parquet file"):
+        dataset.preview()
+    dataset.save(frame)
+    preview = dataset.preview(nrows=3)
+    # What Kedro-Viz's API sends: the stock preview gives numpy arrays here.
+    json.dumps(preview, allow_nan=False)
+    assert preview["columns"] == [
+        "messages.user",
+        "messages.assistant",
+        "metadata",
+        "at",
+    ]
+    assert len(preview["data"]) == 3
+    assert preview["data"][0][0] == "x" * 199 + "\u2026"
+    assert preview["data"][0][1:] == ["y", '{"repo": "o/r"}', "2026-01-02 00:00:00"]
+    assert dataset.load().shape == (7, 3)
+
+
+@pytest.mark.parametrize("dataset_type", [JSONLinesDataset, ParquetDataset])
+def test_kedro_viz_sees_the_previews_as_tables(dataset_type) -> None:
+    import inspect  # noqa: PLC0415
+
+    annotation = inspect.signature(dataset_type.preview).return_annotation
+    # Kedro-Viz names the preview type after the return annotation (a string here,
+    # with postponed annotations) and shows a table for "TablePreview".
+    assert getattr(annotation, "__name__", str(annotation)) == "TablePreview"
+
+
+def test_kedro_viz_node_metadata_carries_the_table(tmp_path) -> None:
+    """What Kedro-Viz's /api/nodes/<id> builds for the metadata panel."""
+    from kedro_viz.models.flowchart.node_metadata import (  # noqa: PLC0415
+        DataNodeMetadata,
+    )
+    from kedro_viz.models.flowchart.nodes import GraphNode  # noqa: PLC0415
+
+    path = tmp_path / "sft.jsonl"
+    path.write_text("".join(json.dumps({"i": i}) + "\n" for i in range(20)))
+    dataset = JSONLinesDataset(
+        filepath=str(path),
+        metadata={"kedro-viz": {"layer": "model_input", "preview_args": {"nrows": 3}}},
+    )
+    node = GraphNode.create_data_node(
+        dataset_id="sft",
+        dataset_name="sft",
+        layer="model_input",
+        tags=set(),
+        dataset=dataset,
+        modular_pipelines=set(),
+    )
+    metadata = DataNodeMetadata(data_node=node)
+    assert metadata.preview_type == "TablePreview"
+    assert metadata.preview == {
+        "index": [0, 1, 2],
+        "columns": ["i"],
+        "data": [[0], [1], [2]],
+    }

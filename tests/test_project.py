@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -238,3 +239,56 @@ def test_the_long_run_logging_config_writes_rotating_files(project_copy) -> None
     assert "ERROR prreview.check: repository gave up" in info
     assert "iteration 3 done" not in errors
     assert "ERROR prreview.check: repository gave up" in errors
+
+
+KEDRO_LAYERS = [
+    "raw",
+    "intermediate",
+    "primary",
+    "feature",
+    "model_input",
+    "models",
+    "model_output",
+    "reporting",
+]
+
+
+@pytest.mark.parametrize("env", ["local", "prod"])
+def test_dataset_layers_follow_the_flow_so_kedro_viz_draws_them(env: str) -> None:
+    """Kedro-Viz sorts layers along the whole graph and draws no band at all when
+    one dataset's layer contradicts the flow (a cycle), so each environment's
+    layers must sort, in Kedro's order."""
+    from types import SimpleNamespace
+
+    from kedro_viz.services.layers import sort_layers
+
+    bootstrap_project(ROOT)
+    loader = ProjectConfigLoader(
+        conf_source=str(ROOT / "conf"), env=env, **CONFIG_LOADER_ARGS
+    )
+    catalog = loader["catalog"]
+
+    def layer(name: str) -> str | None:
+        entry = catalog.get(name)
+        metadata = (entry or {}).get("metadata") or {}
+        return (metadata.get("kedro-viz") or {}).get("layer")
+
+    pipeline = register_pipelines()["__default__"]
+    nodes: dict[str, SimpleNamespace] = {}
+    edges: dict[str, set[str]] = {}
+    for node in pipeline.nodes:
+        task = f"node:{node.name}"
+        nodes[task] = SimpleNamespace(layer=None)
+        edges.setdefault(task, set())
+        for name in node.inputs:
+            nodes[name] = SimpleNamespace(layer=layer(name))
+            edges.setdefault(name, set()).add(task)
+        for name in node.outputs:
+            nodes[name] = SimpleNamespace(layer=layer(name))
+            edges.setdefault(name, set())
+            edges[task].add(name)
+    used = sorted({n.layer for n in nodes.values() if n.layer})
+    assert set(used) <= set(KEDRO_LAYERS), used
+    assert sort_layers(nodes, edges) == [
+        name for name in KEDRO_LAYERS if name in used
+    ], "a dataset's layer contradicts the flow"

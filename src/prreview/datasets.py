@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import math
 import os
 import shutil
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kedro.io import AbstractDataset, AbstractVersionedDataset, DatasetError, Version
+from kedro.io.core import get_filepath_str
+from kedro_datasets._typing import TablePreview
+from kedro_datasets.pandas import ParquetDataset as PandasParquetDataset
 
 from prreview.atomic import TMP_PREFIX, atomic_write_bytes
 from prreview.github.store import IngestStore
@@ -25,6 +29,7 @@ from prreview.secret import Secret
 logger = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "offline-snapshot"  # noqa: S105 - not a secret: only the local server sees it
+PREVIEW_CELL_CHARS = 200  # a Kedro-Viz table cell longer than this is cut
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,129 @@ class JSONLinesDataset(AbstractDataset[list[dict[str, Any]], list[dict[str, Any]
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath)}
+
+    def preview(self, nrows: int = 5) -> TablePreview:
+        """The first ``nrows`` records as a Kedro-Viz table (pandas' ``split``
+        layout), reading only those lines of the file.
+
+        Nested objects are flattened one level (``meta.repo``, a chat's turns as
+        ``messages.user``); deeper values become compact JSON, and every cell is cut
+        to ``PREVIEW_CELL_CHARS`` characters, so diffs and chats stay readable in a
+        table. The return annotation is what
+        Kedro-Viz reads to pick its table view.
+        """
+        if not self._filepath.is_file():
+            raise DatasetError(f"no JSON Lines file at {self._filepath} to preview")
+        records: list[Any] = []
+        with self._filepath.open(encoding="utf-8") as handle:
+            for line in handle:
+                if len(records) >= nrows:
+                    break
+                if line.strip():
+                    records.append(json.loads(line))
+        return _table_preview(records)
+
+
+class ParquetDataset(PandasParquetDataset):
+    """``pandas.ParquetDataset`` whose Kedro-Viz preview is a readable table.
+
+    The stock preview hands Kedro-Viz numpy arrays for list columns (the SFT
+    ``messages``), which its API cannot serialize: the node's metadata panel fails
+    with HTTP 500. This one reads only the first ``nrows`` rows, as Python objects,
+    and shows them like :meth:`JSONLinesDataset.preview` does.
+    """
+
+    def preview(self, nrows: int = 5) -> TablePreview:
+        """The first ``nrows`` rows as a Kedro-Viz table."""
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        if not self._exists():
+            raise DatasetError(f"no parquet file at {self._filepath} to preview")
+        path = get_filepath_str(self._get_load_path(), self._protocol)
+        with self._fs.open(path, mode="rb") as handle:
+            batches = pq.ParquetFile(handle).iter_batches(
+                batch_size=max(nrows, 1), columns=self._load_args.get("columns")
+            )
+            batch = next(batches, None)
+            records = batch.to_pylist()[:nrows] if batch is not None else []
+        return _table_preview(records)
+
+
+def _table_preview(records: list[Any]) -> TablePreview:
+    """Records as a Kedro-Viz table: the union of their cells as columns, in the
+    order they first appear, None (never NaN: the API answers in strict JSON)
+    where a record lacks one."""
+    import pandas as pd  # noqa: PLC0415
+
+    cells = [_flatten_for_preview(record) for record in records]
+    columns = list(dict.fromkeys(key for row in cells for key in row))
+    rows = [[row.get(key) for key in columns] for row in cells]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    return TablePreview(frame.to_dict(orient="split"))
+
+
+def _flatten_for_preview(record: Any) -> dict[str, Any]:
+    """One JSON record as table cells: one level of nesting spread into
+    ``parent.child`` columns (a chat's turns into ``messages.user`` and the like),
+    anything deeper as compact JSON, long text cut."""
+    if not isinstance(record, dict):
+        return {"value": _preview_cell(record)}
+    cells: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict) and value:
+            children = value.items()
+        elif _is_chat(value):
+            children = _chat_turns(value)
+        else:
+            cells[str(key)] = _preview_cell(value)
+            continue
+        for child, inner in children:
+            cells[f"{key}.{child}"] = _preview_cell(inner)
+    return cells
+
+
+def _is_chat(value: Any) -> bool:
+    """Whether a value is a chat: a non-empty list of ``{role, content}`` turns."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(turn, dict) and {"role", "content"} <= turn.keys()
+            for turn in value
+        )
+    )
+
+
+def _chat_turns(chat: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """A chat's turns by role; a role's second turn is ``user#2`` and so on."""
+    seen: dict[str, int] = {}
+    turns: list[tuple[str, Any]] = []
+    for turn in chat:
+        role = str(turn["role"])
+        seen[role] = seen.get(role, 0) + 1
+        turns.append(
+            (role if seen[role] == 1 else f"{role}#{seen[role]}", turn["content"])
+        )
+    return turns
+
+
+def _preview_cell(value: Any) -> Any:
+    """A JSON scalar as it is (non-finite floats as text), containers as compact
+    JSON, anything else (a parquet timestamp, bytes) as text; text longer than
+    ``PREVIEW_CELL_CHARS`` ends in an ellipsis."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple | dict):
+        value = json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+    elif not isinstance(value, str):
+        value = str(value)
+    if len(value) > PREVIEW_CELL_CHARS:
+        return value[: PREVIEW_CELL_CHARS - 1] + "…"
+    return value
 
 
 class AtomicJSONDataset(AbstractDataset[Any, Any]):

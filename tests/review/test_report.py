@@ -14,6 +14,7 @@ from prreview.review.evaluation import evaluate_reviews
 from prreview.review.gate import GateSettings, decide
 from prreview.review.inference import ReviewedFile, review_counts
 from prreview.review.report import (
+    example_title,
     figure_png,
     headline_figure,
     render_html,
@@ -177,6 +178,23 @@ def test_figures_are_linked_and_no_showcase_means_no_examples() -> None:
     assert "## Examples" not in text
 
 
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        ("acme/app#12:src/a.py:None:positive", "acme/app#12 · src/a.py"),
+        ("acme/app#12:src/a.py:2:positive", "acme/app#12 · src/a.py, hunk 2"),
+        (
+            "acme/app#3:dir/with:colon.py:None:negative",
+            "acme/app#3 · dir/with:colon.py (no human comments)",
+        ),
+        ("ex1", "ex1"),
+        ("acme/app#1:a.py:None:other", "acme/app#1:a.py:None:other"),
+    ],
+)
+def test_example_headings_read_as_pull_request_and_file(key: str, title: str) -> None:
+    assert example_title(key) == title
+
+
 @pytest.mark.parametrize("draw", [headline_figure, slices_figure])
 def test_figures_are_matplotlib_figures(draw: Any) -> None:
     figure = draw(evaluation())
@@ -241,7 +259,9 @@ def test_the_html_page_colours_diffs_and_escapes_what_it_quotes() -> None:
     report = evaluation()
     hostile = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
     report["showcase"][0]["human"] = [hostile, "fine"]
-    report["showcase"][0]["diff"] = "@@ -1 +1 @@\n-old <b>\n+new </pre>"
+    report["showcase"][0]["diff"] = (
+        "@@ -1 +1 @@\n-old <b>\n+new </pre>\n L7 -gone\n 12 +came\n 13  kept"
+    )
     page = render_html(report, {})
     parts = parse_page(page)
     assert "script" not in parts.tags and parts.images == []
@@ -249,6 +269,9 @@ def test_the_html_page_colours_diffs_and_escapes_what_it_quotes() -> None:
     assert '<span class="removed">-old &lt;b&gt;</span>' in page
     assert '<span class="added">+new &lt;/pre&gt;</span>' in page
     assert '<span class="hunk">@@ -1 +1 @@</span>' in page
+    assert '<span class="removed"> L7 -gone</span>' in page, "labelled, as prompts are"
+    assert '<span class="added"> 12 +came</span>' in page
+    assert "\n 13  kept</code></pre>" in page
 
 
 def test_a_rejected_gate_is_shown_as_rejected() -> None:

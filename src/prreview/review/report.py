@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -109,10 +110,26 @@ def _quote(text: str) -> str:
     return " ".join(text.split())[:300] or "(empty)"
 
 
+def example_title(key: str) -> str:
+    """A heading for an example key (``owner/repo#12:path:hunk:kind``, as critique
+    writes it): ``owner/repo#12 · path``, the hunk when there is one, and whether
+    humans left the file alone; any other key as it is."""
+    head, _, rest = key.partition(":")
+    parts = rest.rsplit(":", 2)
+    if "#" not in head or len(parts) != 3 or parts[2] not in {"positive", "negative"}:
+        return key
+    path, hunk, kind = parts
+    title = f"{head} · {path}"
+    if hunk not in {"", "None"}:
+        title += f", hunk {hunk}"
+    return title + (" (no human comments)" if kind == "negative" else "")
+
+
 def _showcase_lines(showcase: Sequence[Mapping[str, Any]]) -> list[str]:
     lines: list[str] = []
     for item in showcase:
-        lines += ["", f"### {item['example']}", "", "```diff", item["diff"], "```", ""]
+        title = example_title(item["example"])
+        lines += ["", f"### {title}", "", "```diff", item["diff"], "```", ""]
         human = [
             f"- line {line}: {_quote(body)}"
             for line, body in zip(item["human_lines"], item["human"], strict=True)
@@ -221,7 +238,11 @@ def slices_figure(evaluation: Mapping[str, Any]) -> Any:
             scores = [
                 models[model]["slices"][name][v]["location_near_f1"] for v in values
             ]
-            axis.bar([i + offset for i in range(len(values))], scores, 0.4, label=model)
+            bars = axis.bar(
+                [i + offset for i in range(len(values))], scores, 0.4, label=model
+            )
+            # Labelled, so an all-zero slice reads as measured zeros, not a blank.
+            axis.bar_label(bars, fmt="%.2f", fontsize=7)
         axis.set_xticks(range(len(values)), values, rotation=30, ha="right")
         axis.set_ylim(0, 1)
         axis.set_title(name.replace("_", " "))
@@ -237,14 +258,24 @@ def figure_png(figure: Any, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
+# A line of a prompt's rendered patch: its label (new line number, or L<old> for a
+# removed line), then the diff line with its marker; plain diff lines have no label.
+_RENDERED_LINE = re.compile(r" *L?[0-9]+ ([+-])")
+
+
 def _highlight_diff(code: str, language: str, _attributes: Any) -> str:
-    """Colour added and removed lines of ``diff`` blocks; other blocks stay plain."""
+    """Colour added and removed lines of ``diff`` blocks (plain or rendered with line
+    labels) and hunk headers; other blocks stay plain."""
     if language != "diff":
         return ""
-    kinds = {"+": "added", "-": "removed", "@": "hunk"}
+    kinds = {"+": "added", "-": "removed"}
     lines = []
     for line in code.rstrip("\n").split("\n"):
-        kind = kinds.get(line[:1])
+        labelled = _RENDERED_LINE.match(line)
+        if line.startswith("@@"):
+            kind: str | None = "hunk"
+        else:
+            kind = kinds.get(labelled.group(1) if labelled else line[:1])
         text = html.escape(line)
         lines.append(f'<span class="{kind}">{text}</span>' if kind else text)
     return '<pre class="diff"><code>' + "\n".join(lines) + "</code></pre>\n"
