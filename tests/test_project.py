@@ -292,3 +292,20 @@ def test_dataset_layers_follow_the_flow_so_kedro_viz_draws_them(env: str) -> Non
     assert sort_layers(nodes, edges) == [
         name for name in KEDRO_LAYERS if name in used
     ], "a dataset's layer contradicts the flow"
+
+
+def test_the_pipeline_reference_page_is_current() -> None:
+    """docs/pipelines.md is generated (scripts/pipeline_reference.py); a pipeline,
+    dataset or parameter changed without regenerating it fails here."""
+    import importlib.util
+
+    path = ROOT / "scripts" / "pipeline_reference.py"
+    spec = importlib.util.spec_from_file_location("pipeline_reference", path)
+    assert spec is not None and spec.loader is not None
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    page = reference.render()
+    assert "## evaluate" in page and "`evaluate.tolerance` | `3`" in page
+    assert (ROOT / "docs" / "pipelines.md").read_text() == page, (
+        "docs/pipelines.md is out of date: run python scripts/pipeline_reference.py"
+    )
