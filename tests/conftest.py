@@ -134,18 +134,13 @@ def main_job(
     from kedro.framework.startup import bootstrap_project  # noqa: PLC0415
     from kedro.runner import ThreadRunner  # noqa: PLC0415
 
-    from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN  # noqa: PLC0415
-    from tests.soak.leaks import planted_snapshot  # noqa: PLC0415
+    from tests.soak.leaks import planted_conf, planted_snapshot  # noqa: PLC0415
 
     root = tmp_path_factory.mktemp("main_job")
     snapshot = root / "planted_sample"
     secrets = planted_snapshot(snapshot)
-    catalog = (
-        "github_api:\n"
-        "  type: prreview.datasets.GitHubAPIDataset\n"
-        f"  serve_snapshot: {snapshot}\n"
-        "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
-        "  credentials: github\n"
+    local = planted_conf(snapshot)
+    catalog = local["catalog.yml"] + (
         "summarizer:\n"
         "  type: prreview.datasets.ChatBackendDataset\n"
         "  backend: local\n"
@@ -164,16 +159,9 @@ def main_job(
         f"fim:\n  repositories:\n    - path: {ROOT}\n"
         "evaluate:\n  max_examples: 4\n  max_tokens: 48\n"
     )
-    credentials = (
-        f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
-    )
     project = copy_project(
         root / "project",
-        {
-            "catalog.yml": catalog,
-            "parameters.yml": parameters,
-            "credentials.yml": credentials,
-        },
+        {**local, "catalog.yml": catalog, "parameters.yml": parameters},
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)  # kedro runs from the project root

@@ -180,3 +180,23 @@ def find_leaks(
                 if raw in content:
                     hits.append(f"{path.relative_to(root)}: {needle[:12]}...")
     return sorted(set(hits))
+
+
+def planted_conf(snapshot: Path) -> dict[str, str]:
+    """conf/local files for a run over a planted snapshot: its github_api serves the
+    snapshot from a local server, and the credentials are the soak's decoy token and
+    API key, which must not turn up in anything the run writes either."""
+    from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN  # noqa: PLC0415
+
+    return {
+        "catalog.yml": (
+            "github_api:\n"
+            "  type: prreview.datasets.GitHubAPIDataset\n"
+            f"  serve_snapshot: {snapshot}\n"
+            "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
+            "  credentials: github\n"
+        ),
+        "credentials.yml": (
+            f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
+        ),
+    }

@@ -13,7 +13,7 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
 from tests.soak.harness import FAKE_API_KEY, FAKE_TOKEN
-from tests.soak.leaks import find_leaks, planted_snapshot
+from tests.soak.leaks import find_leaks, planted_conf, planted_snapshot
 
 NEEDLE = "ghp_NEEDLEneedle0123456789NEEDLEneedle01"
 
@@ -43,19 +43,7 @@ def test_an_ingest_of_planted_secrets_keeps_none_of_them(
     secrets = planted_snapshot(snapshot)
     assert len(secrets) >= 15
     assert find_leaks(snapshot, secrets), "the secrets are in the input"
-    catalog = (
-        "github_api:\n"
-        "  type: prreview.datasets.GitHubAPIDataset\n"
-        f"  serve_snapshot: {snapshot}\n"
-        "  etag_cache: data/01_raw/github_api/etag_cache.sqlite\n"
-        "  credentials: github\n"
-    )
-    credentials = (
-        f"github:\n  token: {FAKE_TOKEN}\nopenai:\n  api_key: {FAKE_API_KEY}\n"
-    )
-    project = project_copy(
-        local_conf={"catalog.yml": catalog, "credentials.yml": credentials}
-    )
+    project = project_copy(local_conf=planted_conf(snapshot))
     monkeypatch.chdir(project)
     bootstrap_project(project)
     with KedroSession.create(project_path=project) as session:
