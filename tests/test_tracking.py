@@ -20,6 +20,7 @@ from prreview.tracking import (
     anchored_sqlite_uri,
     interrupted_creation,
     latest_schema_revision,
+    read_store_state,
     set_aside_interrupted_store,
     sqlite_store_path,
 )
@@ -117,6 +118,18 @@ def test_a_store_holding_runs_is_never_moved(tmp_path: Path) -> None:
     )
     forget_engine(uri)
     alter(store, "CREATE TABLE _alembic_tmp_tags (x)")
+    assert set_aside_interrupted_store(URI, tmp_path) is None
+    assert store.exists()
+
+
+def test_a_store_holding_a_registered_model_is_never_moved(tmp_path: Path) -> None:
+    store = fresh_store(tmp_path)
+    alter(
+        store,
+        "INSERT INTO registered_models (name, creation_time) VALUES ('reviewer', 0)",
+        "UPDATE alembic_version SET version_num = '4465047574b1'",
+    )
+    assert read_store_state(store).has_records
     assert set_aside_interrupted_store(URI, tmp_path) is None
     assert store.exists()
 

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 SQLITE = "sqlite:///"
+# Tables whose rows are a user's work: a store with any of them is never moved.
+RECORD_TABLES = ("runs", "registered_models", "logged_models", "trace_info")
 
 
 def anchored_sqlite_uri(uri: Any, project_path: Path) -> Any:
@@ -68,12 +70,13 @@ class StoreState:
     """What an existing SQLite store holds, as far as recovery needs to know."""
 
     tables: frozenset[str]
-    has_runs: bool
+    has_records: bool
     revisions: tuple[str, ...]
 
 
 def read_store_state(path: Path) -> StoreState:
-    """Tables, whether any run exists, and the alembic revisions of the store.
+    """Tables, whether it holds any work (runs, registered or logged models,
+    traces), and the alembic revisions of the store.
 
     Read under a write lock taken without waiting: a store another process is
     creating right now raises ``sqlite3.OperationalError`` ("database is locked")
@@ -84,8 +87,10 @@ def read_store_state(path: Path) -> StoreState:
         try:
             query = "SELECT name FROM sqlite_master WHERE type = 'table'"
             tables = frozenset(name for (name,) in connection.execute(query))
-            has_runs = "runs" in tables and bool(
-                connection.execute("SELECT 1 FROM runs LIMIT 1").fetchone()
+            has_records = any(
+                connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                for table in RECORD_TABLES  # fixed names, never input
+                if table in tables
             )
             revisions: tuple[str, ...] = ()
             if "alembic_version" in tables:
@@ -93,13 +98,13 @@ def read_store_state(path: Path) -> StoreState:
                 revisions = tuple(version for (version,) in connection.execute(query))
         finally:
             connection.execute("ROLLBACK")
-    return StoreState(tables, has_runs, revisions)
+    return StoreState(tables, has_records, revisions)
 
 
 def interruption_reason(state: StoreState, head_revision: str | None) -> str | None:
     """Why a store in ``state`` looks like an interrupted creation, or None when it is
-    sound, empty, or holds runs (a store with runs is never touched)."""
-    if not state.tables or state.has_runs:
+    sound, empty, or holds work (such a store is never touched)."""
+    if not state.tables or state.has_records:
         return None
     leftovers = sorted(t for t in state.tables if t.startswith("_alembic_tmp_"))
     if leftovers:
@@ -114,7 +119,7 @@ def interruption_reason(state: StoreState, head_revision: str | None) -> str | N
 
 def interrupted_creation(path: Path, head_revision: str | None) -> str | None:
     """The reason to set the store at ``path`` aside, or None to leave it alone:
-    absent, sound, holding runs, busy, or not readable as SQLite (MLflow's own
+    absent, sound, holding work, busy, or not readable as SQLite (MLflow's own
     error then says what is wrong; nothing is moved on a guess)."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
@@ -129,8 +134,8 @@ def interrupted_creation(path: Path, head_revision: str | None) -> str | None:
 def set_aside_interrupted_store(
     tracking_uri: str | None, cwd: Path, head_revision: str | None = None
 ) -> Path | None:
-    """Move an interrupted, run-less SQLite store (and its journal) aside so MLflow
-    creates a fresh one; return where it went, or None when nothing was moved."""
+    """Move an interrupted SQLite store that holds no work (and its journal) aside,
+    so MLflow creates a fresh one; return where it went, or None if nothing moved."""
     path = sqlite_store_path(tracking_uri, cwd)
     if path is None:
         return None
@@ -145,7 +150,7 @@ def set_aside_interrupted_store(
     path.replace(aside)
     logger.warning(
         "MLflow store %s was left half-created by an interrupted run (%s); it holds no "
-        "runs, so it was moved to %s and MLflow will create a fresh one",
+        "runs or models, so it was moved to %s and MLflow will create a fresh one",
         path,
         reason,
         aside,
