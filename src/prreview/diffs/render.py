@@ -120,7 +120,9 @@ def render_hunks(hunks: Sequence[Hunk]) -> str:
     return "\n".join(out)
 
 
-_LABEL = re.compile(r"( *)(L?[0-9]+) ")
+# The label render_hunks puts before a line: padding, then the new line number or
+# L<old> for a removed line, then one space and the diff line (marker first).
+RENDERED_LABEL = re.compile(r"( *)(L?[0-9]+) ")
 # A header path: /dev/null, one quoted string as git writes it, or a plain path.
 _HEADER_PATH = r'(?:/dev/null|"(?:[^"\\\n]|\\[^\n])*"|[^"\n].*)'
 _HEADER = re.compile(rf"--- {_HEADER_PATH}\n\+\+\+ {_HEADER_PATH}")
@@ -140,7 +142,7 @@ def unrender_patch(rendered: str) -> str:
         return ""
     width = None
     for line in lines:
-        if not line.startswith("@@") and (match := _LABEL.match(line)):
+        if not line.startswith("@@") and (match := RENDERED_LABEL.match(line)):
             width = len(match[1]) + len(match[2])
             break
     patch = []

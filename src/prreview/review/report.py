@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+
+from prreview.diffs.render import RENDERED_LABEL
 
 HEADLINE = (
     ("location_exact_f1", "location F1, exact line"),
@@ -258,11 +259,6 @@ def figure_png(figure: Any, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
-# A line of a prompt's rendered patch: its label (new line number, or L<old> for a
-# removed line), then the diff line with its marker; plain diff lines have no label.
-_RENDERED_LINE = re.compile(r" *L?[0-9]+ ([+-])")
-
-
 def _highlight_diff(code: str, language: str, _attributes: Any) -> str:
     """Colour added and removed lines of ``diff`` blocks (plain or rendered with line
     labels) and hunk headers; other blocks stay plain."""
@@ -271,11 +267,12 @@ def _highlight_diff(code: str, language: str, _attributes: Any) -> str:
     kinds = {"+": "added", "-": "removed"}
     lines = []
     for line in code.rstrip("\n").split("\n"):
-        labelled = _RENDERED_LINE.match(line)
+        labelled = RENDERED_LABEL.match(line)
         if line.startswith("@@"):
             kind: str | None = "hunk"
         else:
-            kind = kinds.get(labelled.group(1) if labelled else line[:1])
+            marker = line[labelled.end() :][:1] if labelled else line[:1]
+            kind = kinds.get(marker)
         text = html.escape(line)
         lines.append(f'<span class="{kind}">{text}</span>' if kind else text)
     return '<pre class="diff"><code>' + "\n".join(lines) + "</code></pre>\n"
