@@ -10,11 +10,11 @@ import pytest
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
+from prreview.diffs.critique import example_title
 from prreview.review.evaluation import evaluate_reviews
 from prreview.review.gate import GateSettings, decide
 from prreview.review.inference import ReviewedFile, review_counts
 from prreview.review.report import (
-    example_title,
     figure_png,
     headline_figure,
     render_html,

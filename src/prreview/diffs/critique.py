@@ -99,3 +99,25 @@ def review_payload(user_text: str) -> str:
     file of a PR, so near-duplicate checks look at this part only."""
     start = user_text.find("\n\nFile: ")
     return user_text[start + 2 :] if start != -1 else user_text
+
+
+def example_key(
+    repo: str, pr_number: int, path: str, hunk_index: int | None, negative: bool
+) -> str:
+    """Identity of an example across iterations: the same PR file (or hunk)."""
+    kind = "negative" if negative else "positive"
+    return f"{repo}#{pr_number}:{path}:{hunk_index}:{kind}"
+
+
+def example_title(key: str) -> str:
+    """A heading for an :func:`example_key`: ``owner/repo#12 · path``, the hunk when
+    there is one, and whether humans left the file alone; any other key as it is."""
+    head, _, rest = key.partition(":")
+    parts = rest.rsplit(":", 2)
+    if "#" not in head or len(parts) != 3 or parts[2] not in {"positive", "negative"}:
+        return key
+    path, hunk, kind = parts
+    title = f"{head} · {path}"
+    if hunk not in {"", "None"}:
+        title += f", hunk {hunk}"
+    return title + (" (no human comments)" if kind == "negative" else "")

@@ -15,6 +15,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from prreview.diffs.critique import example_title
 from prreview.diffs.render import RENDERED_LABEL
 
 HEADLINE = (
@@ -109,21 +110,6 @@ def _slice_lines(models: Mapping[str, Any]) -> list[str]:
 
 def _quote(text: str) -> str:
     return " ".join(text.split())[:300] or "(empty)"
-
-
-def example_title(key: str) -> str:
-    """A heading for an example key (``owner/repo#12:path:hunk:kind``, as critique
-    writes it): ``owner/repo#12 · path``, the hunk when there is one, and whether
-    humans left the file alone; any other key as it is."""
-    head, _, rest = key.partition(":")
-    parts = rest.rsplit(":", 2)
-    if "#" not in head or len(parts) != 3 or parts[2] not in {"positive", "negative"}:
-        return key
-    path, hunk, kind = parts
-    title = f"{head} · {path}"
-    if hunk not in {"", "None"}:
-        title += f", hunk {hunk}"
-    return title + (" (no human comments)" if kind == "negative" else "")
 
 
 def _showcase_lines(showcase: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -17,6 +17,7 @@ from prreview.diffs.critique import (
     SYSTEM_PROMPT,
     ReviewContext,
     critique_messages,
+    example_key,
     excerpt,
 )
 from prreview.diffs.render import CommentBlock
@@ -50,12 +51,6 @@ def _summaries_by_id(comment_summaries: Partitions) -> dict[int, CommentSummary]
         for summary in validate_records(CommentSummary, rows):
             by_id[summary.id] = summary
     return by_id
-
-
-def _example_key(row: CodediffFile) -> str:
-    """Identity of an example across iterations: the same PR file (or hunk)."""
-    kind = "negative" if row.negative else "positive"
-    return f"{row.repo}#{row.pr_number}:{row.path}:{row.hunk_index}:{kind}"
 
 
 def _blocks(
@@ -157,7 +152,13 @@ def build_critique_records(
                     "metadata": {
                         "source": "critique",
                         "format_version": FORMAT_VERSION,
-                        "example": _example_key(row),
+                        "example": example_key(
+                            row.repo,
+                            row.pr_number,
+                            row.path,
+                            row.hunk_index,
+                            row.negative,
+                        ),
                         "repo": row.repo,
                         "pr_number": row.pr_number,
                         "path": row.path,
